@@ -1,0 +1,114 @@
+"""The ``homeward`` command line: serve, database migrations, seeding, users."""
+
+import sys
+from typing import Annotated
+
+import typer
+from sqlmodel import Session
+
+from app.core.config import get_settings
+from app.core.db import get_engine
+from app.core.errors import AppError
+from app.core.migrations import current_revision, downgrade, head_revision, is_at_head, upgrade
+from app.models import Role
+
+cli = typer.Typer(help="Homeward: offline-first guidance on safe return and reintegration.")
+db_cli = typer.Typer(help="Database schema migrations (Alembic).")
+users_cli = typer.Typer(help="Worker and staff accounts.")
+cli.add_typer(db_cli, name="db")
+cli.add_typer(users_cli, name="users")
+
+
+@cli.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Default: HOMEWARD_HOST")] = None,
+    port: Annotated[int | None, typer.Option(help="Default: HOMEWARD_PORT")] = None,
+    reload: Annotated[bool, typer.Option(help="Restart on code changes")] = False,
+    upgrade_db: Annotated[
+        bool, typer.Option("--upgrade", help="Apply pending migrations before serving")
+    ] = False,
+) -> None:
+    """Serve the API and the app."""
+    import uvicorn
+
+    settings = get_settings()
+    if upgrade_db:
+        upgrade()
+    elif not is_at_head(get_engine()):
+        typer.echo(
+            f"The database is at revision {current_revision(get_engine())}, the code expects "
+            f"{head_revision()}. Run `homeward db upgrade` (or `make run`) first.",
+            err=True,
+        )
+        raise typer.Exit(code=1)
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        reload=reload,
+        log_level=settings.log_level,
+        proxy_headers=True,
+    )
+
+
+@db_cli.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Apply migrations up to REVISION (default: head)."""
+    upgrade(revision=revision)
+    typer.echo(f"database at {current_revision(get_engine())}")
+
+
+@db_cli.command("downgrade")
+def db_downgrade(revision: str = "-1") -> None:
+    """Revert migrations down to REVISION (default: one step; `base` for all)."""
+    downgrade(revision=revision)
+    typer.echo(f"database at {current_revision(get_engine())}")
+
+
+@db_cli.command("current")
+def db_current() -> None:
+    """Show the database's revision and the code's head."""
+    typer.echo(f"current: {current_revision(get_engine())}\nhead:    {head_revision()}")
+
+
+@cli.command()
+def seed() -> None:
+    """Load the content files into the database (idempotent; keeps edits made in the DB)."""
+    from app.services.seed import seed as seed_content
+
+    settings = get_settings()
+    with Session(get_engine()) as session:
+        totals = seed_content(session, settings.content_dir, settings.source_locale)
+    typer.echo(
+        "seed: "
+        + ", ".join(f"{k} {totals[k]}" for k in ("created", "updated", "unchanged", "kept"))
+    )
+
+
+@users_cli.command("create")
+def users_create(
+    email: Annotated[str, typer.Option(help="The user's email address")],
+    role: Annotated[Role, typer.Option(help="admin, editor, translator or worker")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input")
+    ] = False,
+) -> None:
+    """Create an account. The password is read from stdin, never from the command line."""
+    from app.services.users import create_user
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    with Session(get_engine()) as session:
+        try:
+            user = create_user(session, email=email, role=role, password=password)
+        except AppError as exc:
+            typer.echo(f"error: {exc.detail}", err=True)
+            raise typer.Exit(code=1) from exc
+    typer.echo(f"created {user.role.value} {user.email}")
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,61 @@
+// One entry point for every user-visible string: t(msgid, params) and nt(singular, plural, n, params).
+// Calls must use literal strings so that `pybabel extract` (javascript method, keywords t and
+// nt:1,2) can find them. English is the identity; a later issue loads a catalog per locale from
+// /api/v1/i18n/{locale} ({messages: {msgid: str | {one, few, many, other, ...}}}) via setCatalog.
+
+let current = { locale: 'en', dir: 'ltr', messages: {} };
+let rules = new Intl.PluralRules('en');
+
+export function setCatalog(locale, dir, messages) {
+  current = { locale, dir: dir || 'ltr', messages: messages || {} };
+  try {
+    rules = new Intl.PluralRules(locale);
+  } catch {
+    rules = new Intl.PluralRules('en');
+  }
+}
+
+export const uiLocale = () => current.locale;
+export const uiDir = () => current.dir;
+
+function fill(text, params) {
+  if (!params) return text;
+  return text.replace(/\{(\w+)\}/g, (m, k) => (k in params ? String(params[k]) : m));
+}
+
+export function t(msgid, params) {
+  const m = current.messages[msgid];
+  return fill(typeof m === 'string' && m ? m : msgid, params);
+}
+
+export function nt(singular, plural, n, params) {
+  const all = { n: formatNumber(n), ...params };
+  const m = current.messages[singular];
+  if (m && typeof m === 'object') {
+    const form = m[rules.select(n)] || m.other;
+    if (form) return fill(form, all);
+  }
+  return fill(n === 1 ? singular : plural, all);
+}
+
+export function formatNumber(n, opts) {
+  try {
+    return new Intl.NumberFormat(current.locale, opts).format(n);
+  } catch {
+    return String(n);
+  }
+}
+
+export function formatBytes(bytes) {
+  const kb = bytes / 1024;
+  if (kb < 1024) return t('{size} KB', { size: formatNumber(Math.max(1, Math.round(kb))) });
+  return t('{size} MB', { size: formatNumber(kb / 1024, { maximumFractionDigits: 1 }) });
+}
+
+export function formatDate(iso) {
+  try {
+    return new Intl.DateTimeFormat(current.locale, { dateStyle: 'medium' }).format(new Date(iso));
+  } catch {
+    return iso;
+  }
+}
