@@ -53,14 +53,14 @@ def serve(
 
 
 @db_cli.command("upgrade")
-def db_upgrade(revision: str = "head") -> None:
+def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
     """Apply migrations up to REVISION (default: head)."""
     upgrade(revision=revision)
     typer.echo(f"database at {current_revision(get_engine())}")
 
 
 @db_cli.command("downgrade")
-def db_downgrade(revision: str = "-1") -> None:
+def db_downgrade(revision: Annotated[str, typer.Argument()] = "-1") -> None:
     """Revert migrations down to REVISION (default: one step; `base` for all)."""
     downgrade(revision=revision)
     typer.echo(f"database at {current_revision(get_engine())}")

@@ -14,6 +14,7 @@ from app.core.config import get_settings
 def _enable_sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
     # WAL lets readers proceed while the seeder or a sync push writes; SQLite leaves
     # foreign keys off unless every connection asks for them.
+    dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself (see below)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -28,6 +29,9 @@ def build_engine(database_url: str) -> Engine:
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _enable_sqlite_pragmas)
+        # pysqlite's own transaction handling breaks SAVEPOINTs (needed per sync mutation
+        # and by the tests); SQLAlchemy's documented recipe is to begin explicitly.
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
         return engine
     return create_engine(url, pool_pre_ping=True)
 

@@ -5,6 +5,7 @@ edited in the database since they were seeded (``seed_hash`` no longer matches).
 """
 
 import logging
+import re
 from collections import Counter
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -34,6 +35,7 @@ from app.services.markdown import render_markdown
 logger = logging.getLogger(__name__)
 
 Slug = str
+_FRONT_MATTER = re.compile(r"\A---\n(?P<front>.*?)^---$\n?(?P<body>.*)\Z", re.S | re.M)
 Outcome = Literal["created", "updated", "unchanged", "kept"]
 Row = TypeVar("Row", bound=SQLModel)
 
@@ -112,11 +114,10 @@ def _parse(path: Path, build: Callable[[Any], Any]) -> Any:
 
 
 def _read_item(path: Path) -> ItemFile:
-    text = path.read_text(encoding="utf-8")
-    if not text.startswith("---\n"):
-        raise SeedError(f"{path}: missing YAML front matter")
-    _, front, body = text.split("---\n", 2)
-    return ItemFile(**yaml.safe_load(front), body=body.strip())
+    match = _FRONT_MATTER.match(path.read_text(encoding="utf-8"))
+    if match is None:
+        raise SeedError(f"{path}: missing YAML front matter between two '---' lines")
+    return ItemFile(**yaml.safe_load(match["front"]), body=match["body"].strip())
 
 
 def load_seed_files(locale_dir: Path) -> SeedContent:

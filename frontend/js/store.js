@@ -6,13 +6,6 @@ const DB_NAME = 'homeward';
 const DB_VERSION = 1;
 let dbp = null;
 
-function req(r) {
-  return new Promise((resolve, reject) => {
-    r.onsuccess = () => resolve(r.result);
-    r.onerror = () => reject(r.error);
-  });
-}
-
 export function openDb() {
   if (!dbp) {
     dbp = new Promise((resolve, reject) => {
@@ -72,5 +65,3 @@ export function bundleSummaries() {
     return out;
   });
 }
-
-export { req };

@@ -1,0 +1,178 @@
+// Homeward app shell: chrome (header, navigation, quick exit, update banner), preferences,
+// rendering of the current route, and keeping the downloaded bundles fresh.
+import { h, replaceChildren } from './dom.js';
+import { t } from './i18n.js';
+import * as store from './store.js';
+import * as content from './content.js';
+import * as router from './router.js';
+import { paths } from './router.js';
+import { setupQuickExit, quickExitButton } from './quickexit.js';
+import { setupUpdates } from './updates.js';
+import { welcome } from './views/welcome.js';
+import { home } from './views/home.js';
+import { itemView } from './views/item.js';
+import { checklistList, checklistView } from './views/checklists.js';
+import { glossaryView } from './views/glossary.js';
+import { searchView } from './views/search.js';
+import { settingsView } from './views/settings.js';
+import { aboutView } from './views/about.js';
+import { notFound, notDownloaded } from './views/misc.js';
+
+const state = { prefs: { locale: null, audience: null } };
+let renderSeq = 0;
+let ui = null;
+
+const NAV = [
+  ['home', () => t('Home')],
+  ['checklists', () => t('Checklists')],
+  ['glossary', () => t('Glossary')],
+  ['search', () => t('Search')],
+  ['settings', () => t('Settings')],
+];
+
+function buildChrome() {
+  const updateText = h('p', null, t('Update available'));
+  const updateBtn = h('button', { type: 'button', class: 'primary' }, t('Update now'));
+  const update = h('div', { class: 'update', hidden: true, role: 'status' }, updateText, updateBtn);
+  const brand = h('a', { class: 'brand', href: '/' }, t('Homeward'));
+  const header = h('header', { class: 'bar' }, brand, quickExitButton(), update);
+  const main = h('main', { id: 'main', tabindex: '-1' });
+  const nav = h('nav', { class: 'tabs', 'aria-label': t('Main'), hidden: true }, h('ul'));
+  const skip = h('a', { class: 'skip', href: '#main' }, t('Skip to content'));
+  skip.addEventListener('click', (e) => {
+    e.preventDefault();
+    main.focus();
+  });
+  document.body.replaceChildren(skip, header, main, nav);
+  ui = { brand, main, nav, update, updateBtn };
+}
+
+function offerUpdate(accept) {
+  ui.update.hidden = false;
+  ui.updateBtn.onclick = () => {
+    ui.updateBtn.disabled = true;
+    accept();
+  };
+}
+
+function renderNav(route) {
+  const l = route.locale;
+  ui.brand.setAttribute('href', l ? paths.home(l) : '/');
+  ui.nav.hidden = !l || !content.bundle();
+  if (ui.nav.hidden) return;
+  const current = { item: 'home', checklist: 'checklists' }[route.name] || route.name;
+  replaceChildren(
+    ui.nav.firstChild,
+    NAV.map(([name, label]) =>
+      h('li', null, h('a', { href: paths[name](l), 'aria-current': current === name ? 'page' : null }, label())),
+    ),
+  );
+}
+
+export async function savePrefs(changes) {
+  state.prefs = { ...state.prefs, ...changes };
+  await store.setMeta('prefs', state.prefs);
+}
+
+export async function requestPersistence() {
+  if (!navigator.storage || !navigator.storage.persist) return null;
+  let granted = await navigator.storage.persisted();
+  if (!granted) granted = await navigator.storage.persist();
+  await store.setMeta('persist', { granted, asked_at: new Date().toISOString() });
+  return granted;
+}
+
+function setDocLang(locale, direction) {
+  document.documentElement.lang = locale;
+  document.documentElement.dir = direction === 'rtl' ? 'rtl' : 'ltr';
+}
+
+async function ensureBundle(locale, main) {
+  await content.activate(locale);
+  if (content.bundle()) return true;
+  if (!navigator.onLine) return false;
+  replaceChildren(main, h('p', { class: 'loading', role: 'status' }, t('Downloading the guide…')));
+  try {
+    await content.download(locale);
+    await content.activate(locale);
+  } catch {
+    return false;
+  }
+  return !!content.bundle();
+}
+
+const VIEWS = {
+  home,
+  item: itemView,
+  checklists: checklistList,
+  checklist: checklistView,
+  glossary: glossaryView,
+  search: searchView,
+  settings: settingsView,
+  about: aboutView,
+  notfound: notFound,
+};
+
+export async function render({ quiet = false } = {}) {
+  const seq = ++renderSeq;
+  const main = ui.main;
+  const route = router.parse();
+  const ctx = { state, route, savePrefs, requestPersistence, render, stale: () => seq !== renderSeq };
+  let view;
+  if (route.name === 'root') {
+    const { locale, audience } = state.prefs;
+    if (locale && audience && (await content.activate(locale))) {
+      router.navigate(paths.home(locale));
+      return;
+    }
+    view = welcome;
+  } else if (route.locale) {
+    const ok = await ensureBundle(route.locale, main);
+    if (seq !== renderSeq) return;
+    if (!ok) view = notDownloaded;
+    else {
+      setDocLang(route.locale, content.bundle().direction);
+      view = route.name === 'home' && !state.prefs.audience ? welcome : VIEWS[route.name];
+      if (state.prefs.locale !== route.locale && state.prefs.audience) await savePrefs({ locale: route.locale });
+    }
+  } else view = notFound;
+  const frag = document.createDocumentFragment();
+  const title = await view(frag, ctx);
+  if (seq !== renderSeq) return;
+  renderNav(route);
+  main.replaceChildren(frag);
+  document.title = title && title !== t('Homeward') ? `${title} · ${t('Homeward')}` : t('Homeward');
+  main.dataset.view = view === welcome ? 'welcome' : view === notDownloaded ? 'not-downloaded' : route.name;
+  if (quiet) return;
+  if (!(route.hash && router.focusHash())) {
+    const h1 = main.querySelector('h1');
+    window.scrollTo(0, 0);
+    if (h1) {
+      h1.setAttribute('tabindex', '-1');
+      h1.focus({ preventScroll: true });
+    }
+  }
+}
+
+async function refresh() {
+  if (!navigator.onLine) return;
+  const changed = await content.revalidateAll();
+  const route = router.parse();
+  if (route.locale && changed.includes(route.locale)) {
+    await render({ quiet: true });
+    ui.main.dataset.refreshed = String(content.bundle().version);
+  }
+}
+
+async function boot() {
+  buildChrome();
+  setupQuickExit();
+  router.start(render);
+  setupUpdates(offerUpdate);
+  state.prefs = await store.getMeta('prefs', state.prefs);
+  await render();
+  refresh();
+  window.addEventListener('online', refresh);
+}
+
+boot();

@@ -1,0 +1,57 @@
+// Service worker registration and the "Update available" flow. A new version never takes over
+// by itself: it waits until the user accepts, then we ask it to skip waiting and reload once
+// when it takes control.
+let accepted = false;
+let registration = null;
+
+export function setupUpdates(offerUpdate) {
+  if (!('serviceWorker' in navigator)) return;
+  const sw = navigator.serviceWorker;
+  sw.addEventListener('controllerchange', () => {
+    if (!accepted) return;
+    accepted = false;
+    location.reload();
+  });
+  const offer = (worker) => {
+    if (!worker || !sw.controller) return; // first install: nothing to replace
+    offerUpdate(() => {
+      accepted = true;
+      worker.postMessage({ type: 'SKIP_WAITING' });
+    });
+  };
+  const track = (worker) => {
+    if (!worker) return;
+    worker.addEventListener('statechange', () => {
+      if (worker.state === 'installed') offer(worker);
+    });
+  };
+  sw.register('/sw.js', { scope: '/', updateViaCache: 'none' })
+    .then((reg) => {
+      registration = reg;
+      if (reg.waiting) offer(reg.waiting);
+      track(reg.installing);
+      reg.addEventListener('updatefound', () => track(reg.installing));
+      const check = () => {
+        if (navigator.onLine && document.visibilityState === 'visible') reg.update().catch(() => {});
+      };
+      document.addEventListener('visibilitychange', check);
+      window.addEventListener('online', check);
+    })
+    .catch(() => {
+      // No service worker (e.g. a private window that forbids it): the app still works online.
+    });
+}
+
+// The active worker reports the app version (a hash of the precache manifest).
+export function appVersion() {
+  const ctrl = 'serviceWorker' in navigator ? navigator.serviceWorker.controller : null;
+  if (!ctrl) return Promise.resolve(null);
+  return new Promise((resolve) => {
+    setTimeout(() => resolve(null), 2000);
+    const ch = new MessageChannel();
+    ch.port1.onmessage = (e) => resolve(e.data && e.data.version);
+    ctrl.postMessage({ type: 'VERSION' }, [ch.port2]);
+  });
+}
+
+export const getRegistration = () => registration;

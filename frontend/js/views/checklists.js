@@ -1,0 +1,104 @@
+// Checklist templates, readable by anyone; the reader can tick "my steps". Ticks are stored only
+// in this browser's IndexedDB ("steps" store, key "<checklist>/<item>") and never sent anywhere.
+import { h, nextId } from '../dom.js';
+import { nt, t } from '../i18n.js';
+import * as content from '../content.js';
+import * as store from '../store.js';
+import { paths } from '../router.js';
+import { card, sourcesList, notices, upLink } from './parts.js';
+import { notFound } from './misc.js';
+
+async function tickedSet() {
+  return new Set((await store.all('steps')).map((s) => s.id));
+}
+
+const progressText = (done, n) => nt('{done} of {n} step done', '{done} of {n} steps done', n, { done });
+
+export async function checklistList(root, ctx) {
+  const l = ctx.route.locale;
+  const ticked = await tickedSet();
+  root.append(
+    h('h1', null, t('Checklists')),
+    h('p', { class: 'lead' }, t('Tick the steps you have done. Your ticks are kept only on this device.')),
+    h(
+      'ul',
+      { class: 'cards' },
+      content.checklists().map((c) => {
+        const done = c.items.filter((i) => ticked.has(`${c.slug}/${i.key}`)).length;
+        return card(paths.checklist(l, c.slug), c.title, `${c.summary || ''} ${progressText(done, c.items.length)}`.trim());
+      }),
+    ),
+  );
+  return t('Checklists');
+}
+
+export async function checklistView(root, ctx) {
+  const l = ctx.route.locale;
+  const c = content.checklist(ctx.route.slug);
+  if (!c) return notFound(root, ctx);
+  const ticked = await tickedSet();
+  const key = (i) => `${c.slug}/${i.key}`;
+  const progress = h('p', { class: 'progress', role: 'status', 'data-progress': true });
+  const update = () => {
+    const done = c.items.filter((i) => ticked.has(key(i))).length;
+    progress.textContent = progressText(done, c.items.length);
+    progress.dataset.done = String(done);
+  };
+  const boxes = c.items.map((i) => {
+    const reasonId = nextId('why');
+    const input = h('input', {
+      type: 'checkbox',
+      name: i.key,
+      checked: ticked.has(key(i)),
+      'aria-describedby': i.reason ? reasonId : null,
+    });
+    input.addEventListener('change', async () => {
+      input.disabled = true;
+      if (input.checked) {
+        await store.put('steps', { id: key(i) });
+        ticked.add(key(i));
+      } else {
+        await store.del('steps', key(i));
+        ticked.delete(key(i));
+      }
+      input.disabled = false;
+      update();
+    });
+    return h(
+      'li',
+      null,
+      h('label', { class: 'check' }, input, h('span', null, i.action)),
+      i.reason ? h('p', { id: reasonId, class: 'reason' }, i.reason) : null,
+      i.inferred ? h('p', { class: 'badge' }, t('Good practice, not stated in the sources')) : null,
+    );
+  });
+  const clearBtn = h('button', { type: 'button', class: 'secondary' }, t('Clear my ticks on this list'));
+  clearBtn.addEventListener('click', async () => {
+    for (const i of c.items) {
+      if (ticked.has(key(i))) await store.del('steps', key(i));
+      ticked.delete(key(i));
+    }
+    list.querySelectorAll('input[type=checkbox]').forEach((b) => (b.checked = false));
+    update();
+  });
+  const list = h('ol', { class: 'checklist' }, boxes);
+  const tool = c.related_tool ? content.item(c.related_tool) : null;
+  update();
+  root.append(
+    upLink(paths.checklists(l), t('All checklists')),
+    h(
+      'article',
+      { class: 'item', 'data-slug': c.slug },
+      h('h1', null, c.title),
+      notices(c),
+      c.summary ? h('p', { class: 'lead' }, c.summary) : null,
+      h('p', { class: 'hint' }, t('Your ticks are kept only on this device. Nothing is sent anywhere.')),
+      progress,
+      list,
+      clearBtn,
+      tool ? h('p', null, t('Related guide:'), ' ', h('a', { href: paths.item(l, tool) }, tool.title)) : null,
+      sourcesList(c.sources),
+    ),
+  );
+  return c.title;
+}

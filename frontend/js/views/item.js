@@ -1,0 +1,140 @@
+// One guide item: title, sanitised body (from the bundle), legal basis, related checklists and
+// glossary terms, sources. Glossary terms are linked where they first occur in the text; tapping
+// one shows its definition without leaving the page.
+import { h } from '../dom.js';
+import { t } from '../i18n.js';
+import * as content from '../content.js';
+import { paths } from '../router.js';
+import { quickExitButton } from '../quickexit.js';
+import { notices, section, sourcesList, upLink } from './parts.js';
+import { notFound } from './misc.js';
+
+const SKIP = 'a,h1,h2,h3,h4,h5,h6,code,pre,dialog';
+
+function escapeRe(s) {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+// Wrap the first whole-word occurrence of each glossary term in a link. Longest terms first so
+// "temporary residence permit" wins over "residence permit".
+export function linkTerms(root, terms, hrefFor) {
+  const sorted = [...terms].filter((g) => g.term).sort((a, b) => b.term.length - a.term.length);
+  for (const g of sorted) {
+    const re = new RegExp(`(?<![\\p{L}\\p{N}])${escapeRe(g.term)}(?![\\p{L}\\p{N}])`, 'iu');
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {
+      acceptNode: (n) => (n.parentElement.closest(SKIP) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT),
+    });
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const m = re.exec(node.data);
+      if (!m) continue;
+      const hit = node.splitText(m.index);
+      hit.splitText(m[0].length);
+      const a = h('a', { href: hrefFor(g.key), class: 'term', 'data-term': g.key }, hit.data);
+      hit.replaceWith(a);
+      break;
+    }
+  }
+}
+
+function termDialog(locale) {
+  const title = h('h2', { id: 'term-dialog-title' });
+  const body = h('p');
+  const more = h('a', { href: paths.glossary(locale) }, t('Open the glossary'));
+  const dialog = h(
+    'dialog',
+    { class: 'term-dialog', 'aria-labelledby': 'term-dialog-title' },
+    title,
+    body,
+    h(
+      'div',
+      { class: 'actions' },
+      more,
+      h('button', { type: 'button', onclick: () => dialog.close() }, t('Close')),
+      quickExitButton(),
+    ),
+  );
+  more.addEventListener('click', () => dialog.close());
+  dialog.addEventListener('click', (e) => {
+    if (e.target === dialog) dialog.close(); // tap on the backdrop
+  });
+  return {
+    dialog,
+    open(g) {
+      title.textContent = g.term;
+      body.textContent = g.definition;
+      more.setAttribute('href', paths.glossary(locale, g.key));
+      dialog.showModal();
+    },
+  };
+}
+
+export function itemView(root, ctx) {
+  const l = ctx.route.locale;
+  const it = content.item(ctx.route.slug);
+  if (!it) return notFound(root, ctx);
+  const prose = h('div', { class: 'prose' });
+  prose.innerHTML = it.body_html || ''; // sanitised by the server; CSP forbids inline script anyway
+  const glossary = content.glossary();
+  linkTerms(prose, glossary, (key) => paths.glossary(l, key));
+  const popup = termDialog(l);
+  prose.addEventListener('click', (e) => {
+    const a = e.target.closest('a.term');
+    if (!a || e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey) return;
+    const g = content.term(a.dataset.term);
+    if (!g) return;
+    e.preventDefault();
+    popup.open(g);
+  });
+
+  const articles = (it.articles || []).length
+    ? section(
+        t('Legal basis'),
+        h(
+          'ul',
+          { class: 'articles' },
+          it.articles.map((a) =>
+            h(
+              'li',
+              null,
+              h('strong', null, t('{instrument}, article {article}', { instrument: a.instrument_name || a.instrument, article: a.article })),
+              a.title ? h('span', null, ` — ${a.title}`) : null,
+            ),
+          ),
+        ),
+      )
+    : null;
+  const lists = (it.related_checklists || []).map((s) => content.checklist(s)).filter(Boolean);
+  const checklists = lists.length
+    ? section(t('Checklists'), h('ul', { class: 'links' }, lists.map((c) => h('li', null, h('a', { href: paths.checklist(l, c.slug) }, c.title)))))
+    : null;
+  const terms = (it.related_glossary || []).map((k) => content.term(k)).filter(Boolean);
+  const termsSection = terms.length
+    ? section(
+        t('Words used here'),
+        h(
+          'dl',
+          { class: 'terms' },
+          terms.map((g) => [h('dt', null, h('a', { href: paths.glossary(l, g.key) }, g.term)), h('dd', null, g.definition)]),
+        ),
+      )
+    : null;
+
+  root.append(
+    upLink(paths.home(l), t('Back to home')),
+    h(
+      'article',
+      { class: 'item', 'data-slug': it.slug },
+      it.tool_number ? h('p', { class: 'kicker' }, t('Tool {number}', { number: it.tool_number })) : null,
+      h('h1', null, it.title),
+      notices(it),
+      it.summary ? h('p', { class: 'lead' }, it.summary) : null,
+      prose,
+      articles,
+      checklists,
+      termsSection,
+      sourcesList(it.sources),
+    ),
+    popup.dialog,
+  );
+  return it.title;
+}

@@ -1,0 +1,66 @@
+// Offline search over the downloaded bundle of the current language.
+import { h, nextId, replaceChildren } from '../dom.js';
+import { nt, t } from '../i18n.js';
+import * as content from '../content.js';
+import { navigate, paths } from '../router.js';
+import { search } from '../search.js';
+
+const KIND = { item: () => t('Guide'), checklist: () => t('Checklist'), term: () => t('Glossary') };
+
+function hrefFor(l, d) {
+  if (d.kind === 'item') return paths.item(l, d.ref);
+  if (d.kind === 'checklist') return paths.checklist(l, d.id);
+  return paths.glossary(l, d.id);
+}
+
+export function searchView(root, ctx) {
+  const l = ctx.route.locale;
+  const inputId = nextId('q');
+  const input = h('input', { id: inputId, type: 'search', name: 'q', value: ctx.route.q, autocomplete: 'off', enterkeyhint: 'search' });
+  const count = h('p', { class: 'status', role: 'status', 'data-count': true });
+  const results = h('ol', { class: 'results' });
+  const run = () => {
+    const q = input.value.trim();
+    navigate(paths.search(l, q), { render: false });
+    if (!q) {
+      count.textContent = '';
+      results.replaceChildren();
+      return;
+    }
+    const hits = search(content.searchIndex(), q);
+    count.textContent = nt('{n} result for “{q}”', '{n} results for “{q}”', hits.length, { q });
+    count.dataset.n = String(hits.length);
+    replaceChildren(
+      results,
+      hits.map(({ doc, snippet }) =>
+        h(
+          'li',
+          { 'data-id': doc.id },
+          h('p', { class: 'kicker' }, KIND[doc.kind]()),
+          h('h2', null, h('a', { href: hrefFor(l, doc), class: 'stretch' }, doc.title)),
+          h('p', null, snippet.map((s) => (s.mark ? h('mark', null, s.text) : s.text))),
+        ),
+      ),
+    );
+  };
+  const form = h(
+    'form',
+    { role: 'search', class: 'search' },
+    h('label', { for: inputId }, t('Search the downloaded guide')),
+    h('div', { class: 'row' }, input, h('button', { type: 'submit', class: 'primary' }, t('Search'))),
+  );
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    run();
+  });
+  input.addEventListener('input', run);
+  root.append(
+    h('h1', null, t('Search')),
+    form,
+    h('p', { class: 'hint' }, t('Search works without a connection. Accents and capital letters do not matter.')),
+    count,
+    results,
+  );
+  if (ctx.route.q) run();
+  return t('Search');
+}

@@ -1,0 +1,93 @@
+// First run: language (each name in its own script) and who the reader is. Both change later.
+import { h, nextId } from '../dom.js';
+import { t } from '../i18n.js';
+import * as content from '../content.js';
+import * as router from '../router.js';
+
+export function negotiate(preferred, available, fallback) {
+  const codes = available.map((l) => l.code);
+  for (const tag of preferred || []) {
+    const lower = tag.toLowerCase();
+    const exact = codes.find((c) => c.toLowerCase() === lower);
+    if (exact) return exact;
+    const base = codes.find((c) => c.toLowerCase() === lower.split('-')[0]);
+    if (base) return base;
+  }
+  return fallback;
+}
+
+function choice(name, value, label, checked, attrs) {
+  return h(
+    'label',
+    { class: 'choice' },
+    h('input', { type: 'radio', name, value, checked, required: true }),
+    h('span', attrs, label),
+  );
+}
+
+export async function welcome(root, ctx) {
+  const list = await content.locales();
+  const { prefs } = ctx.state;
+  const chosen = ctx.route.locale || prefs.locale || negotiate(navigator.languages, list.locales, list.default);
+  const statusId = nextId('status');
+  const status = h('p', { id: statusId, class: 'status', role: 'status' });
+  const form = h(
+    'form',
+    { class: 'stack', novalidate: true },
+    h(
+      'fieldset',
+      null,
+      h('legend', null, t('Language')),
+      list.locales.map((l) =>
+        choice('locale', l.code, l.native_name, l.code === chosen, { lang: l.code, dir: l.direction === 'rtl' ? 'rtl' : 'ltr' }),
+      ),
+    ),
+    h(
+      'fieldset',
+      null,
+      h('legend', null, t('Who are you?')),
+      choice('audience', 'returnee', t('I am going home / I came back'), prefs.audience === 'returnee'),
+      choice('audience', 'worker', t('I work with returnees'), prefs.audience === 'worker'),
+    ),
+    h('p', { class: 'hint' }, t('You can change both later in Settings.')),
+    status,
+    h('button', { type: 'submit', class: 'primary', 'aria-describedby': statusId }, t('Continue')),
+  );
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const data = new FormData(form);
+    const locale = data.get('locale');
+    const audience = data.get('audience');
+    if (!locale || !audience) {
+      status.textContent = t('Choose a language and who you are.');
+      return;
+    }
+    const button = form.querySelector('button[type=submit]');
+    button.disabled = true;
+    await content.activate(locale);
+    if (!content.bundle()) {
+      status.textContent = t('Downloading the guide…');
+      try {
+        await content.download(locale);
+        await content.activate(locale);
+      } catch {
+        status.textContent = t('The guide could not be downloaded. Connect to the internet once and try again.');
+        button.disabled = false;
+        return;
+      }
+    }
+    await ctx.savePrefs({ locale, audience });
+    await ctx.requestPersistence();
+    router.navigate(router.paths.home(locale));
+  });
+  root.append(
+    h('h1', null, t('Welcome to Homeward')),
+    h(
+      'p',
+      { class: 'lead' },
+      t('Clear information on immigration status, safe return and reintegration after trafficking. Once downloaded, it works without a connection.'),
+    ),
+    form,
+  );
+  return t('Welcome');
+}

@@ -1,0 +1,105 @@
+/* Homeward service worker (hand-written, following Workbox's precaching semantics).
+ *
+ * - The server injects the precache manifest ([{url, revision}], one entry per shell file) and a
+ *   version string where the two placeholders below are. Any changed file changes this script,
+ *   so the browser installs a new worker; unchanged files are not downloaded again.
+ * - One cache; each entry is keyed by URL + revision. Install fills missing keys with
+ *   cache:'reload' fetches (bypassing the HTTP cache) and stores only ok, same-origin ("basic")
+ *   responses; activate deletes keys the manifest no longer lists.
+ * - Navigations: network first with a short timeout, else the cached app shell, so every deep
+ *   link (e.g. /en/tools/tool-7-8) opens offline. /api/* is never cached here: the app keeps
+ *   content in IndexedDB.
+ * - Never skips waiting by itself: the page asks the user, then posts {type: 'SKIP_WAITING'}.
+ */
+const MANIFEST = self.__HW_MANIFEST || [];
+const VERSION = self.__HW_VERSION || 'dev';
+const CACHE = 'hw-precache-v1';
+const NAV_TIMEOUT_MS = 3000;
+
+const origin = self.location.origin;
+const abs = (url) => new URL(url, origin).href;
+const cacheKey = (entry) => {
+  const u = new URL(entry.url, origin);
+  u.searchParams.set('__hw_rev', entry.revision);
+  return u.href;
+};
+const keyByUrl = new Map(MANIFEST.map((e) => [abs(e.url), cacheKey(e)]));
+const SHELL_KEY = keyByUrl.get(abs('/'));
+
+async function storable(res, url) {
+  if (!res.ok || res.type !== 'basic') throw new Error(`precache: ${url} answered ${res.status} ${res.type}`);
+  if (!res.redirected) return res;
+  // A redirected response cannot answer a navigation: store a clean copy.
+  return new Response(await res.blob(), { status: res.status, statusText: res.statusText, headers: res.headers });
+}
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(
+    (async () => {
+      const cache = await caches.open(CACHE);
+      await Promise.all(
+        MANIFEST.map(async (entry) => {
+          const key = cacheKey(entry);
+          if (await cache.match(key)) return; // same revision already cached by an older worker
+          const res = await fetch(new Request(abs(entry.url), { cache: 'reload', credentials: 'same-origin' }));
+          await cache.put(key, await storable(res, entry.url));
+        }),
+      );
+    })(),
+  );
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    (async () => {
+      const wanted = new Set(keyByUrl.values());
+      const cache = await caches.open(CACHE);
+      for (const req of await cache.keys()) {
+        if (!wanted.has(req.url)) await cache.delete(req);
+      }
+      for (const name of await caches.keys()) {
+        if (name.startsWith('hw-') && name !== CACHE) await caches.delete(name);
+      }
+      if (self.registration.navigationPreload) await self.registration.navigationPreload.enable();
+      // First install only has uncontrolled pages; later versions activate after the user agreed.
+      await self.clients.claim();
+    })(),
+  );
+});
+
+self.addEventListener('message', (event) => {
+  const data = event.data || {};
+  if (data.type === 'SKIP_WAITING') self.skipWaiting();
+  else if (data.type === 'VERSION' && event.ports[0]) event.ports[0].postMessage({ version: VERSION });
+});
+
+async function fromNetworkOrShell(event) {
+  const network = Promise.resolve(event.preloadResponse).then((pre) => pre || fetch(event.request));
+  try {
+    const timeout = new Promise((resolve) => setTimeout(resolve, NAV_TIMEOUT_MS, null));
+    const res = await Promise.race([network, timeout]);
+    if (res && res.status < 500) return res;
+  } catch {
+    // offline: fall through to the cached shell
+  }
+  const shell = SHELL_KEY && (await caches.open(CACHE).then((c) => c.match(SHELL_KEY)));
+  return shell || network;
+}
+
+async function fromCache(request, key) {
+  const hit = await caches.open(CACHE).then((c) => c.match(key));
+  return hit || fetch(request);
+}
+
+self.addEventListener('fetch', (event) => {
+  const req = event.request;
+  if (req.method !== 'GET') return;
+  const url = new URL(req.url);
+  if (url.origin !== origin || url.pathname.startsWith('/api/')) return;
+  if (req.mode === 'navigate') {
+    event.respondWith(fromNetworkOrShell(event));
+    return;
+  }
+  const key = url.search ? null : keyByUrl.get(url.href.split('#')[0]);
+  if (key) event.respondWith(fromCache(req, key));
+});

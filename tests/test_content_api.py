@@ -1,0 +1,157 @@
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from app.models import ContentItem, ContentItemTranslation
+from app.services.content import bump_content_version
+
+
+def test_bundle_has_every_kind_of_content(client: TestClient) -> None:
+    response = client.get("/api/v1/content/en")
+    assert response.status_code == 200
+    bundle = response.json()
+    assert bundle["locale"] == "en"
+    assert bundle["direction"] == "ltr"
+    assert isinstance(bundle["version"], int) and bundle["version"] >= 1
+    assert {i["kind"] for i in bundle["items"]} == {"overview", "tool", "page"}
+    assert len(bundle["checklists"]) == 6
+    assert len(bundle["glossary"]) >= 25
+    tool = next(i for i in bundle["items"] if i["slug"] == "tool-7-1")
+    assert tool["tool_number"] == "7.1"
+    assert tool["body_html"].startswith("<")
+    assert "30" in tool["body_html"]  # the Council of Europe's 30-day minimum
+    assert tool["locale"] == "en" and tool["fallback"] is False and tool["stale"] is False
+    assert all(a["instrument_name"] for a in tool["articles"])
+
+
+def test_bundle_is_gzipped_and_cacheable(client: TestClient) -> None:
+    response = client.get("/api/v1/content/en", headers={"Accept-Encoding": "gzip"})
+    assert response.headers["content-encoding"] == "gzip"
+    assert response.headers["vary"] == "Accept-Encoding"
+    assert "max-age" in response.headers["cache-control"]
+    raw = client.get("/api/v1/content/en", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in raw.headers
+    assert raw.json() == response.json()
+    assert int(response.headers["content-length"]) < len(raw.content) / 2
+
+
+def test_repeat_request_with_etag_gets_304(client: TestClient) -> None:
+    first = client.get("/api/v1/content/en")
+    etag = first.headers["etag"]
+    assert etag.startswith('"') and not etag.startswith('W/"')
+    again = client.get("/api/v1/content/en", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again.headers["etag"] == etag
+    other = client.get("/api/v1/content/en", headers={"If-None-Match": '"something-else"'})
+    assert other.status_code == 200
+
+
+def test_version_and_etag_change_when_published_content_changes(
+    client: TestClient, session: Session
+) -> None:
+    before = client.get("/api/v1/content/en")
+    text = session.exec(
+        select(ContentItemTranslation)
+        .join(ContentItem, ContentItem.id == ContentItemTranslation.item_id)  # type: ignore[arg-type]
+        .where(ContentItem.slug == "tool-7-3", ContentItemTranslation.locale == "en")
+    ).one()
+    text.title = "Challenges after return (edited)"
+    session.add(text)
+    bump_content_version(session)
+    session.commit()
+    after = client.get("/api/v1/content/en", headers={"If-None-Match": before.headers["etag"]})
+    assert after.status_code == 200
+    assert after.json()["version"] == before.json()["version"] + 1
+    assert after.headers["etag"] != before.headers["etag"]
+    titles = {i["slug"]: i["title"] for i in after.json()["items"]}
+    assert titles["tool-7-3"] == "Challenges after return (edited)"
+
+
+def test_unpublished_items_are_left_out(client: TestClient, session: Session) -> None:
+    item = session.exec(select(ContentItem).where(ContentItem.slug == "tool-7-9")).one()
+    item.is_published = False
+    session.add(item)
+    bump_content_version(session)
+    session.commit()
+    slugs = {i["slug"] for i in client.get("/api/v1/content/en").json()["items"]}
+    assert "tool-7-9" not in slugs and "tool-7-8" in slugs
+    assert client.get("/api/v1/content/en/items/tool-7-9").status_code == 404
+
+
+def test_unknown_locale_is_a_problem_naming_the_valid_ones(client: TestClient) -> None:
+    response = client.get("/api/v1/content/xx")
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["status"] == 404 and problem["title"] == "Not found"
+    assert problem["available_locales"] == ["en"]
+    assert "xx" in problem["detail"]
+
+
+def test_malformed_locale_is_a_422_problem(client: TestClient) -> None:
+    response = client.get("/api/v1/content/NOT%20A%20LOCALE")
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["errors"][0]["loc"] == ["path", "locale"]
+
+
+def test_one_item(client: TestClient) -> None:
+    response = client.get("/api/v1/content/en/items/tool-7-8")
+    assert response.status_code == 200
+    item = response.json()
+    assert item["slug"] == "tool-7-8" and item["kind"] == "tool"
+    assert item["sources"] and item["body_html"]
+    again = client.get(
+        "/api/v1/content/en/items/tool-7-8", headers={"If-None-Match": response.headers["etag"]}
+    )
+    assert again.status_code == 304
+
+
+def test_unknown_item_is_a_problem_naming_the_valid_slugs(client: TestClient) -> None:
+    response = client.get("/api/v1/content/en/items/tool-7-11")
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "tool-7-10" in response.json()["available_slugs"]
+
+
+def test_locales_lists_only_english_until_translations_exist(client: TestClient) -> None:
+    response = client.get("/api/v1/locales")
+    assert response.status_code == 200
+    assert response.json() == {
+        "default": "en",
+        "locales": [
+            {
+                "code": "en",
+                "name": "English",
+                "native_name": "English",
+                "direction": "ltr",
+                "ui_coverage": 1.0,
+                "content_coverage": 1.0,
+            }
+        ],
+    }
+
+
+def test_openapi_schema_is_served(client: TestClient) -> None:
+    schema = client.get("/api/v1/openapi.json").json()
+    assert schema["info"]["title"] == "Homeward"
+    assert "/api/v1/content/{locale}" in schema["paths"]
+    assert "/api/v1/content/{locale}/items/{slug}" in schema["paths"]
+
+
+def test_unknown_route_and_method_are_problems(client: TestClient) -> None:
+    missing = client.get("/api/v1/nothing-here")
+    assert missing.status_code == 404
+    assert missing.headers["content-type"] == "application/problem+json"
+    wrong = client.post("/api/v1/locales")
+    assert wrong.status_code == 405
+    assert wrong.headers["content-type"] == "application/problem+json"
+
+
+def test_security_headers_on_every_response(client: TestClient) -> None:
+    for path in ("/healthz", "/api/v1/content/en", "/api/v1/nothing-here"):
+        headers = client.get(path).headers
+        csp = headers["content-security-policy"]
+        assert "default-src 'self'" in csp and "unsafe-inline" not in csp
+        assert headers["referrer-policy"] == "no-referrer"
+        assert headers["x-content-type-options"] == "nosniff"
