@@ -15,8 +15,10 @@ from app.models import Role
 cli = typer.Typer(help="Homeward: offline-first guidance on safe return and reintegration.")
 db_cli = typer.Typer(help="Database schema migrations (Alembic).")
 users_cli = typer.Typer(help="Worker and staff accounts.")
+content_cli = typer.Typer(help="Content files (translations).")
 cli.add_typer(db_cli, name="db")
 cli.add_typer(users_cli, name="users")
+cli.add_typer(content_cli, name="content")
 
 
 @cli.command()
@@ -84,6 +86,18 @@ def seed() -> None:
         "seed: "
         + ", ".join(f"{k} {totals[k]}" for k in ("created", "updated", "unchanged", "kept"))
     )
+
+
+@content_cli.command("stamp")
+def content_stamp() -> None:
+    """Record, in new translation files, the hash of the English text they translate."""
+    from app.services.seed import stamp_translations
+
+    settings = get_settings()
+    changed = stamp_translations(settings.content_dir, settings.source_locale)
+    for path in changed:
+        typer.echo(f"stamped {path.relative_to(settings.content_dir)}")
+    typer.echo(f"{len(changed)} file(s) stamped")
 
 
 @users_cli.command("create")

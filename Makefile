@@ -1,0 +1,50 @@
+# Homeward: `make run` serves the app; `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+.PHONY: install run test lint format test-sqlite test-postgres clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Create the venv, migrate and seed ./data/homeward.db, serve on http://127.0.0.1:8000
+run: install
+	$(BIN)/homeward db upgrade
+	$(BIN)/homeward seed
+	$(BIN)/homeward serve
+
+## Lint, then the whole suite on SQLite and (when reachable) on PostgreSQL
+test: install lint test-sqlite test-postgres
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test-sqlite: install
+	HOMEWARD_TEST_DATABASE=sqlite $(BIN)/pytest
+
+# PostgreSQL is skipped, loudly, when it is not reachable; in CI (CI set) that is a failure.
+test-postgres: install
+	@if HOMEWARD_TEST_PG_URL='$(PG_URL)' $(BIN)/python -c "import os,sqlalchemy as s; s.create_engine(os.environ['HOMEWARD_TEST_PG_URL']).connect().close()" 2>/dev/null; then \
+		HOMEWARD_TEST_DATABASE=postgresql HOMEWARD_TEST_PG_URL='$(PG_URL)' $(BIN)/pytest; \
+	elif [ -n "$$CI" ]; then \
+		echo "PostgreSQL at $(PG_URL) is not reachable, and CI requires it." >&2; exit 1; \
+	else \
+		echo "*** SKIPPED the PostgreSQL run: $(PG_URL) is not reachable (start it, or set PG_URL). ***"; \
+	fi
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .ruff_cache .hypothesis test-artifacts

@@ -1,0 +1,58 @@
+"""Serves the PWA: the service worker, the web app manifest, static files and the app shell.
+
+Included last by the app factory, so ``/api``, ``/healthz`` and ``/readyz`` win; the catch-all
+only answers app navigations (``/`` and ``/{locale}/...``) and 404s everything else.
+"""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
+
+from app.core.config import Settings, get_settings
+from app.services import shell
+
+router = APIRouter(include_in_schema=False)
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+NO_CACHE = "no-cache"
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+def _send(request: Request, file: shell.ShellFile, cache_control: str) -> Response:
+    headers = {"ETag": file.etag, "Cache-Control": cache_control}
+    if file.etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    return Response(content=file.body, media_type=file.media_type, headers=headers)
+
+
+@router.api_route("/sw.js", methods=["GET", "HEAD"])
+def service_worker(request: Request, settings: SettingsDep) -> Response:
+    sw = shell.load_shell(settings.frontend_dir).service_worker
+    return _send(request, sw, NO_CACHE)
+
+
+@router.api_route("/manifest.webmanifest", methods=["GET", "HEAD"])
+def web_manifest(request: Request, settings: SettingsDep) -> Response:
+    return _asset(request, settings, "/manifest.webmanifest")
+
+
+@router.api_route("/static/{path:path}", methods=["GET", "HEAD"])
+def static_file(path: str, request: Request, settings: SettingsDep) -> Response:
+    return _asset(request, settings, shell.STATIC_PREFIX + path)
+
+
+@router.api_route("/{path:path}", methods=["GET", "HEAD"])
+def app_shell(path: str, request: Request, settings: SettingsDep) -> Response:
+    if not shell.is_navigation_path(path):
+        raise HTTPException(status_code=404)
+    return _send(request, shell.load_shell(settings.frontend_dir).index, NO_CACHE)
+
+
+def _asset(request: Request, settings: Settings, url: str) -> Response:
+    file = shell.find_asset(settings.frontend_dir, url)
+    if file is None:
+        raise HTTPException(status_code=404)
+    # ?v=<revision> names one exact version of the file: safe to cache for a year.
+    immutable = request.query_params.get("v") == file.revision
+    return _send(request, file, IMMUTABLE if immutable else NO_CACHE)

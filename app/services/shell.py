@@ -1,0 +1,211 @@
+"""The PWA shell: the files served from ``frontend/``, their revisions and the service worker.
+
+The precache manifest is built from the files actually on disk, so a changed file gets a new
+revision (a short content hash) and therefore a new ``sw.js``; nobody edits a cache version by
+hand. Files are hashed once and re-read only when their ``(mtime_ns, size)`` changes, so asking
+for the shell on every request costs one directory walk of a few dozen ``stat`` calls.
+
+URL layout (see ``url_for``): ``index.html`` is the app shell at ``/`` (and, through the
+router, at every navigation path); ``manifest.webmanifest`` and ``sw.js`` live at the root
+(the worker's scope must be ``/``); everything else is under ``/static/<path>``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+INDEX_FILE = "index.html"
+SW_FILE = "sw.js"
+WEB_MANIFEST_FILE = "manifest.webmanifest"
+STATIC_PREFIX = "/static/"
+MANIFEST_PLACEHOLDER = "self.__HW_MANIFEST"
+VERSION_PLACEHOLDER = "self.__HW_VERSION"
+REVISION_LENGTH = 12
+
+# Files under frontend/ that are never served (documentation, tooling) or not precached.
+_EXCLUDED_SUFFIXES = frozenset({".md", ".map", ".py", ".sh", ".txt"})
+_MEDIA_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".mjs": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".json": "application/json",
+    ".webmanifest": "application/manifest+json",
+    ".png": "image/png",
+    ".svg": "image/svg+xml",
+    ".ico": "image/x-icon",
+    ".woff2": "font/woff2",
+}
+
+
+# First path segment of an app navigation: a BCP 47-ish locale code ("en", "fr-CA", "zh-Hant").
+_LOCALE_SEGMENT = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+# Never answered with the shell even though they look like a locale: they belong to the API/ops.
+RESERVED_SEGMENTS = frozenset({"api", "healthz", "readyz", "static", "docs", "redoc"})
+
+
+class ShellError(RuntimeError):
+    """The frontend directory cannot produce a working shell (missing index.html or sw.js)."""
+
+
+@dataclass(frozen=True)
+class ShellFile:
+    rel: str  # POSIX path relative to the frontend directory
+    url: str
+    revision: str
+    body: bytes
+    media_type: str
+
+    @property
+    def etag(self) -> str:
+        return f'"{self.revision}"'
+
+
+@dataclass(frozen=True)
+class Shell:
+    files: tuple[ShellFile, ...]  # every precached file, sorted by URL
+    service_worker: ShellFile  # sw.js with the manifest injected (never precached)
+    version: str  # short hash of the whole manifest and the worker template
+    by_url: dict[str, ShellFile] = field(repr=False)
+
+    @property
+    def index(self) -> ShellFile:
+        return self.by_url["/"]
+
+    def manifest(self) -> list[dict[str, str]]:
+        return [{"url": f.url, "revision": f.revision} for f in self.files]
+
+
+def url_for(rel: str) -> str:
+    if rel == INDEX_FILE:
+        return "/"
+    if rel in (WEB_MANIFEST_FILE, SW_FILE):
+        return f"/{rel}"
+    return STATIC_PREFIX + rel
+
+
+def media_type_for(rel: str) -> str:
+    return _MEDIA_TYPES.get(Path(rel).suffix.lower(), "application/octet-stream")
+
+
+def revision_of(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()[:REVISION_LENGTH]
+
+
+def is_navigation_path(path: str) -> bool:
+    """Whether ``path`` (no leading slash) is an app page: ``""`` or ``{locale}/...``."""
+    if path == "":
+        return True
+    first = path.split("/", 1)[0]
+    return bool(_LOCALE_SEGMENT.match(first)) and first not in RESERVED_SEGMENTS
+
+
+def _served(rel: str) -> bool:
+    parts = rel.split("/")
+    return (
+        not any(p.startswith(".") for p in parts)
+        and Path(rel).suffix.lower() not in _EXCLUDED_SUFFIXES
+    )
+
+
+def _walk(root: Path) -> list[tuple[str, Path, os.stat_result]]:
+    found: list[tuple[str, Path, os.stat_result]] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            path = Path(dirpath) / name
+            rel = path.relative_to(root).as_posix()
+            if _served(rel):
+                found.append((rel, path, path.stat()))
+    return found
+
+
+def render_service_worker(template: str, manifest: list[dict[str, str]], version: str) -> str:
+    """Replace the two placeholders (each must occur exactly once) with JSON literals."""
+    for placeholder in (MANIFEST_PLACEHOLDER, VERSION_PLACEHOLDER):
+        count = template.count(placeholder)
+        if count != 1:
+            raise ShellError(f"{SW_FILE} must contain {placeholder} exactly once (found {count})")
+    manifest_json = json.dumps(manifest, separators=(",", ":"), ensure_ascii=True)
+    return template.replace(MANIFEST_PLACEHOLDER, manifest_json).replace(
+        VERSION_PLACEHOLDER, json.dumps(version)
+    )
+
+
+class ShellCache:
+    """Thread-safe cache of file contents/revisions keyed by ``(mtime_ns, size)``."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._files: dict[Path, tuple[int, int, ShellFile]] = {}
+        self._shells: dict[Path, tuple[tuple[tuple[str, int, int], ...], Shell]] = {}
+
+    def clear(self) -> None:
+        with self._lock:
+            self._files.clear()
+            self._shells.clear()
+
+    def _file(self, rel: str, path: Path, st: os.stat_result) -> ShellFile:
+        cached = self._files.get(path)
+        if cached and cached[0] == st.st_mtime_ns and cached[1] == st.st_size:
+            return cached[2]
+        body = path.read_bytes()
+        shell_file = ShellFile(rel, url_for(rel), revision_of(body), body, media_type_for(rel))
+        self._files[path] = (st.st_mtime_ns, st.st_size, shell_file)
+        return shell_file
+
+    def load(self, frontend_dir: Path) -> Shell:
+        root = frontend_dir.resolve()
+        entries = _walk(root) if root.is_dir() else []
+        fingerprint = tuple((rel, st.st_mtime_ns, st.st_size) for rel, _, st in entries)
+        with self._lock:
+            cached = self._shells.get(root)
+            if cached and cached[0] == fingerprint:
+                return cached[1]
+            files = [self._file(rel, path, st) for rel, path, st in entries]
+            shell = _build(files)
+            self._shells[root] = (fingerprint, shell)
+            return shell
+
+
+def _build(files: list[ShellFile]) -> Shell:
+    by_rel = {f.rel: f for f in files}
+    if INDEX_FILE not in by_rel or SW_FILE not in by_rel:
+        raise ShellError(f"the frontend directory needs {INDEX_FILE} and {SW_FILE}")
+    template = by_rel[SW_FILE]
+    precached = tuple(sorted((f for f in files if f.rel != SW_FILE), key=lambda f: f.url))
+    manifest = [{"url": f.url, "revision": f.revision} for f in precached]
+    digest = hashlib.sha256(json.dumps(manifest, sort_keys=True).encode())
+    digest.update(template.revision.encode())
+    version = digest.hexdigest()[:REVISION_LENGTH]
+    sw_body = render_service_worker(template.body.decode("utf-8"), manifest, version).encode(
+        "utf-8"
+    )
+    service_worker = ShellFile(
+        SW_FILE, url_for(SW_FILE), revision_of(sw_body), sw_body, media_type_for(SW_FILE)
+    )
+    by_url = {f.url: f for f in precached}
+    return Shell(files=precached, service_worker=service_worker, version=version, by_url=by_url)
+
+
+_cache = ShellCache()
+
+
+def load_shell(frontend_dir: Path) -> Shell:
+    """The current shell for ``frontend_dir`` (recomputed only for files that changed)."""
+    return _cache.load(frontend_dir)
+
+
+def find_asset(frontend_dir: Path, url: str) -> ShellFile | None:
+    """The served file for a URL path such as ``/static/js/app.js``; None if there is none."""
+    return load_shell(frontend_dir).by_url.get(url)
+
+
+def clear_cache() -> None:
+    _cache.clear()
