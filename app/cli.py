@@ -81,11 +81,14 @@ def seed() -> None:
 
     settings = get_settings()
     with Session(get_engine()) as session:
-        totals = seed_content(session, settings.content_dir, settings.source_locale)
+        report = seed_content(session, settings.content_dir, settings.source_locale)
+    counts = report.outcomes
     typer.echo(
         "seed: "
-        + ", ".join(f"{k} {totals[k]}" for k in ("created", "updated", "unchanged", "kept"))
+        + ", ".join(f"{k} {counts[k]}" for k in ("created", "updated", "unchanged", "kept"))
     )
+    for locale, reason in report.skipped.items():
+        typer.echo(f"seed: SKIPPED locale {locale}: {reason}", err=True)
 
 
 @content_cli.command("stamp")

@@ -60,6 +60,8 @@ def test_upgrade_seed_current_and_create_user(run) -> None:  # type: ignore[no-u
 
 
 def test_bad_role_is_refused(run) -> None:  # type: ignore[no-untyped-def]
-    result = run("users", "create", "--email", "x@example.org", "--role", "king", "--password-stdin")
+    result = run(
+        "users", "create", "--email", "x@example.org", "--role", "king", "--password-stdin"
+    )
     assert result.returncode != 0
     assert "king" in result.stderr

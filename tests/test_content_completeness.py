@@ -23,7 +23,7 @@ def content() -> SeedContent:
 
 
 def _words(markdown: str) -> int:
-    return len(re.findall(r"[\w’'-]+", re.sub(r"[|#*`>-]{2,}", " ", markdown)))
+    return len(re.findall(r"[\w\u2019'-]+", re.sub(r"[|#*`>-]{2,}", " ", markdown)))
 
 
 def test_overview_and_all_ten_tools(content: SeedContent) -> None:

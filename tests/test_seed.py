@@ -23,7 +23,7 @@ def _translation(session: Session, slug: str) -> ContentItemTranslation:
 
 def test_seeding_twice_changes_nothing(session: Session) -> None:
     version = current_version(session)
-    totals = seed(session, CONTENT, "en")
+    totals = seed(session, CONTENT, "en").outcomes
     assert totals["created"] == 0 and totals["updated"] == 0 and totals["kept"] == 0
     assert totals["unchanged"] > 200
     assert current_version(session) == version
@@ -35,7 +35,7 @@ def test_seed_never_overwrites_an_edit_made_in_the_database(session: Session) ->
     session.add(text)
     session.commit()
     version = current_version(session)
-    totals = seed(session, CONTENT, "en")
+    totals = seed(session, CONTENT, "en").outcomes
     assert totals["kept"] == 1 and totals["updated"] == 0
     session.refresh(text)
     assert text.summary == "Edited by an editor in the database."
@@ -53,7 +53,7 @@ def test_a_changed_seed_file_updates_an_unedited_row(
     glossary.write_text(glossary.read_text().replace("Re-trafficking", "Re-trafficking (again)"))
     before = client.get("/api/v1/content/en").json()
 
-    totals = seed(session, content, "en")
+    totals = seed(session, content, "en").outcomes
 
     assert totals["updated"] == 2 and totals["created"] == 0
     after = client.get("/api/v1/content/en").json()

@@ -8,6 +8,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -464,20 +465,39 @@ def _locale_dirs(content_dir: Path, source_locale: str) -> list[Path]:
     return dirs
 
 
-def seed(session: Session, content_dir: Path, source_locale: str) -> Counter[str]:
-    totals: Counter[str] = Counter()
+@dataclass
+class SeedReport:
+    outcomes: Counter[str] = field(default_factory=Counter)
+    # Translation locales left out because their files are broken, with the reason. A
+    # broken translation must not keep the source content (or the server) from starting.
+    skipped: dict[str, str] = field(default_factory=dict)
+
+
+def seed(session: Session, content_dir: Path, source_locale: str) -> SeedReport:
+    report = SeedReport()
     for locale_dir in _locale_dirs(content_dir, source_locale):
-        if locale_dir.name == source_locale:
-            totals += seed_source_locale(session, load_seed_files(locale_dir), source_locale)
-        else:
-            content = load_translation_files(locale_dir)
-            totals += seed_translation_locale(session, content, locale_dir.name)
-    if totals["created"] or totals["updated"]:
+        locale = locale_dir.name
+        if locale == source_locale:
+            report.outcomes += seed_source_locale(session, load_seed_files(locale_dir), locale)
+            continue
+        savepoint = session.begin_nested()
+        try:
+            outcomes = seed_translation_locale(session, load_translation_files(locale_dir), locale)
+        except SeedError as exc:
+            savepoint.rollback()
+            report.skipped[locale] = str(exc)
+            logger.error("seed: skipped locale %s: %s", locale, exc)
+            continue
+        savepoint.commit()
+        report.outcomes += outcomes
+    if report.outcomes["created"] or report.outcomes["updated"]:
         bump_content_version(session)
     session.commit()
-    if totals["kept"]:
-        logger.warning("seed: %d rows edited in the database were left as they are", totals["kept"])
-    return totals
+    if report.outcomes["kept"]:
+        logger.warning(
+            "seed: %d rows edited in the database were left as they are", report.outcomes["kept"]
+        )
+    return report
 
 
 def _dump_yaml(data: Any) -> str:

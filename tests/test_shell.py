@@ -1,0 +1,152 @@
+"""The PWA shell service: precache manifest from the files on disk, service worker rendering."""
+
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from app.core.config import PROJECT_ROOT
+from app.services import shell
+
+FRONTEND = PROJECT_ROOT / "frontend"
+
+
+@pytest.fixture
+def frontend(tmp_path: Path) -> Path:
+    copy = tmp_path / "frontend"
+    shutil.copytree(FRONTEND, copy)
+    shell.clear_cache()
+    return copy
+
+
+def manifest_of(sw_body: bytes) -> list[dict[str, str]]:
+    match = re.search(rb"const MANIFEST = (\[.*?\]) \|\| \[\];", sw_body)
+    assert match, "manifest not injected"
+    return json.loads(match.group(1))
+
+
+def bump_mtime(path: Path) -> None:
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+
+
+def test_manifest_lists_every_served_file_with_a_content_hash(frontend: Path) -> None:
+    s = shell.load_shell(frontend)
+    urls = {f.url for f in s.files}
+    assert "/" in urls  # index.html is the shell
+    assert "/manifest.webmanifest" in urls
+    assert "/static/app.css" in urls and "/static/js/app.js" in urls
+    assert {"/static/icons/icon-192.png", "/static/icons/icon-512.png"} <= urls
+    assert "/sw.js" not in urls  # the worker never precaches itself
+    for f in s.files:
+        assert f.revision == shell.revision_of(f.body)
+        assert re.fullmatch(r"[0-9a-f]{12}", f.revision)
+    on_disk = {
+        p.relative_to(frontend).as_posix()
+        for p in frontend.rglob("*")
+        if p.is_file() and p.suffix != ".md" and p.name != "sw.js"
+    }
+    assert {f.rel for f in s.files} == on_disk
+
+
+def test_service_worker_gets_the_manifest_and_version_injected(frontend: Path) -> None:
+    s = shell.load_shell(frontend)
+    body = s.service_worker.body
+    assert b"self.__HW_MANIFEST" not in body and b"self.__HW_VERSION" not in body
+    assert manifest_of(body) == s.manifest()
+    assert f'const VERSION = "{s.version}"'.encode() in body
+
+
+def test_changed_file_gets_new_revision_and_new_worker(frontend: Path) -> None:
+    before = shell.load_shell(frontend)
+    css = frontend / "app.css"
+    css.write_text(css.read_text() + "\n/* changed */\n")
+    bump_mtime(css)
+    after = shell.load_shell(frontend)
+    changed = {f.url for f in after.files} & {f.url for f in before.files}
+    diff = {u for u in changed if after.by_url[u].revision != before.by_url[u].revision}
+    assert diff == {"/static/app.css"}
+    assert after.version != before.version
+    assert after.service_worker.body != before.service_worker.body
+
+
+def test_new_and_removed_files_change_the_manifest(frontend: Path) -> None:
+    (frontend / "js" / "extra.js").write_text("export const x = 1;\n")
+    assert "/static/js/extra.js" in shell.load_shell(frontend).by_url
+    (frontend / "js" / "extra.js").unlink()
+    assert "/static/js/extra.js" not in shell.load_shell(frontend).by_url
+
+
+def test_unchanged_files_are_not_reread(frontend: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = shell.load_shell(frontend)
+    reads: list[Path] = []
+    original = Path.read_bytes
+
+    def spy(self: Path) -> bytes:
+        reads.append(self)
+        return original(self)
+
+    monkeypatch.setattr(Path, "read_bytes", spy)
+    assert shell.load_shell(frontend) is first  # nothing changed: the same object
+    css = frontend / "app.css"
+    css.write_text(css.read_text() + "\n")
+    bump_mtime(css)
+    shell.load_shell(frontend)
+    assert [p.name for p in reads] == ["app.css"]
+
+
+def test_docs_dotfiles_and_tooling_are_not_served(frontend: Path) -> None:
+    (frontend / "vendor").mkdir(exist_ok=True)
+    (frontend / "vendor" / "README.md").write_text("# vendor\n")
+    (frontend / ".hidden.js").write_text("secret")
+    urls = set(shell.load_shell(frontend).by_url)
+    assert "/static/vendor/README.md" not in urls
+    assert "/static/.hidden.js" not in urls
+
+
+def test_placeholder_must_occur_exactly_once() -> None:
+    with pytest.raises(shell.ShellError):
+        shell.render_service_worker("const a = 1;", [], "v")
+    with pytest.raises(shell.ShellError):
+        shell.render_service_worker(
+            "self.__HW_MANIFEST; self.__HW_MANIFEST; self.__HW_VERSION", [], "v"
+        )
+
+
+def test_missing_index_or_worker_is_an_error(frontend: Path) -> None:
+    (frontend / "sw.js").unlink()
+    with pytest.raises(shell.ShellError):
+        shell.load_shell(frontend)
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("", True),
+        ("en", True),
+        ("en/", True),
+        ("en/tools/tool-7-8", True),
+        ("fr-CA/checklists/pre-return", True),
+        ("zh-Hant/search", True),
+        ("api/v1/nope", False),
+        ("healthz", False),
+        ("readyz", False),
+        ("static/nope.js", False),
+        ("favicon.ico", False),
+        ("wordpress", False),
+        ("wp-admin", True),  # looks like a locale tag: the app shows its own "not found"
+        ("EN/", False),
+    ],
+)
+def test_navigation_paths(path: str, expected: bool) -> None:
+    assert shell.is_navigation_path(path) is expected
+
+
+def test_media_types() -> None:
+    assert shell.media_type_for("js/app.js").startswith("text/javascript")
+    assert shell.media_type_for("manifest.webmanifest") == "application/manifest+json"
+    assert shell.media_type_for("icons/icon-192.png") == "image/png"
+    assert shell.media_type_for("index.html").startswith("text/html")
