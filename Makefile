@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: install run test lint format test-sqlite test-postgres clean
+.PHONY: install run test lint format test-sqlite test-postgres clean i18n-extract i18n-update i18n-init i18n-compile
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,23 @@ test-postgres: install
 	else \
 		echo "*** SKIPPED the PostgreSQL run: $(PG_URL) is not reachable (start it, or set PG_URL). ***"; \
 	fi
+
+# The gettext cycle for UI strings (server messages and the PWA share one catalog).
+PYBABEL_EXTRACT := $(BIN)/pybabel extract -F babel.cfg -k t -k nt:1,2 -c TRANSLATORS: \
+	--sort-by-file --project=Homeward --copyright-holder="Homeward contributors" \
+	--msgid-bugs-address=homeward@localhost
+
+i18n-extract: install
+	$(PYBABEL_EXTRACT) -o locales/messages.pot .
+
+i18n-update: i18n-extract
+	$(BIN)/pybabel update -i locales/messages.pot -d locales --previous --ignore-pot-creation-date
+
+i18n-init: install  # make i18n-init LOCALE=pt
+	$(BIN)/pybabel init -i locales/messages.pot -d locales -l $(LOCALE)
+
+i18n-compile: install
+	$(BIN)/pybabel compile -d locales --statistics
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .ruff_cache .hypothesis test-artifacts

@@ -114,22 +114,23 @@ def test_unknown_item_is_a_problem_naming_the_valid_slugs(client: TestClient) ->
     assert "tool-7-10" in response.json()["available_slugs"]
 
 
-def test_locales_lists_only_english_until_translations_exist(client: TestClient) -> None:
-    response = client.get("/api/v1/locales")
+def test_locales_report_names_direction_and_coverage(client: TestClient) -> None:
+    response = client.get("/api/v1/locales", headers={"Accept-Language": "de, en;q=0.5"})
     assert response.status_code == 200
-    assert response.json() == {
-        "default": "en",
-        "locales": [
-            {
-                "code": "en",
-                "name": "English",
-                "native_name": "English",
-                "direction": "ltr",
-                "ui_coverage": 1.0,
-                "content_coverage": 1.0,
-            }
-        ],
+    body = response.json()
+    assert body["default"] == "en" and body["preferred"] == "en"
+    english = body["locales"][0]
+    assert english == {
+        "code": "en",
+        "name": "English",
+        "native_name": "English",
+        "direction": "ltr",
+        "ui_coverage": 1.0,
+        "content_coverage": 1.0,
     }
+    for locale in body["locales"]:
+        assert 0.0 <= locale["ui_coverage"] <= 1.0
+        assert 0.0 <= locale["content_coverage"] <= 1.0
 
 
 def test_openapi_schema_is_served(client: TestClient) -> None:

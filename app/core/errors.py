@@ -13,6 +13,9 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.core.catalogs import gettext_for, message_locale
+from app.core.config import get_settings
+
 logger = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
@@ -29,24 +32,47 @@ class Problem(BaseModel):
     detail: str | None = None
 
 
-class AppError(Exception):
-    status: int = 400
-    title: str = "Bad request"
+def _(message: str) -> str:
+    """Marks a message for extraction; it is translated when the response is rendered."""
+    return message
 
-    def __init__(self, detail: str, **extra: Any) -> None:
-        super().__init__(detail)
-        self.detail = detail
+
+class AppError(Exception):
+    """``detail`` is an English msgid with ``{placeholders}`` filled from ``params``;
+    ``extra`` become additional members of the problem document."""
+
+    status: int = 400
+    title: str = _("Bad request")
+
+    def __init__(self, detail: str, params: dict[str, Any] | None = None, **extra: Any) -> None:
+        super().__init__(detail.format(**(params or {})))
+        self.msgid = detail
+        self.params = params or {}
         self.extra = extra
+
+    @property
+    def detail(self) -> str:
+        return str(self)
+
+    def localised(self, locale: str) -> tuple[str, str]:
+        title = gettext_for(locale, self.title)
+        return title, gettext_for(locale, self.msgid).format(**self.params)
 
 
 class NotFound(AppError):
     status = 404
-    title = "Not found"
+    title = _("Not found")
 
 
 class Conflict(AppError):
     status = 409
-    title = "Conflict"
+    title = _("Conflict")
+
+
+def request_locale(request: Request) -> str:
+    settings = get_settings()
+    explicit = request.query_params.get("lang") or request.cookies.get("hw_lang")
+    return message_locale(explicit, request.headers.get("accept-language"), settings.source_locale)
 
 
 def problem_response(
@@ -64,37 +90,49 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {s: {"model": Problem, "content": {PROBLEM_JSON: {}}} for s in statuses}
 
 
-async def _app_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _app_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, AppError)
-    return problem_response(exc.status, exc.title, exc.detail, **exc.extra)
+    title, detail = exc.localised(request_locale(request))
+    return problem_response(exc.status, title, detail, **exc.extra)
 
 
-async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    locale = request_locale(request)
     errors = [
         {"loc": list(err.get("loc", ())), "msg": err.get("msg", ""), "type": err.get("type", "")}
         for err in exc.errors()
     ]
     return problem_response(
-        422, "Invalid request", "Some fields are missing or invalid.", errors=errors
+        422,
+        gettext_for(locale, _("Invalid request")),
+        gettext_for(locale, _("Some fields are missing or invalid.")),
+        errors=errors,
     )
 
 
-async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+_HTTP_TITLES = {404: _("Not found"), 405: _("Method not allowed"), 429: _("Too many requests")}
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    titles = {404: "Not found", 405: "Method not allowed"}
-    response = problem_response(
-        exc.status_code, titles.get(exc.status_code, "Error"), str(exc.detail)
-    )
+    locale = request_locale(request)
+    title = gettext_for(locale, _HTTP_TITLES.get(exc.status_code, _("Error")))
+    response = problem_response(exc.status_code, title, gettext_for(locale, str(exc.detail)))
     if exc.headers:
         response.headers.update(exc.headers)
     return response
 
 
-async def _unexpected_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     # Never echo internals (or request data) back; the traceback goes to the server log.
     logger.exception("unhandled error", exc_info=exc)
-    return problem_response(500, "Internal server error", "Something went wrong on our side.")
+    locale = request_locale(request)
+    return problem_response(
+        500,
+        gettext_for(locale, _("Internal server error")),
+        gettext_for(locale, _("Something went wrong on our side.")),
+    )
 
 
 def install_error_handlers(app: FastAPI) -> None:

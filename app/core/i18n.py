@@ -54,3 +54,38 @@ def fallback_chain(code: str, source_locale: str) -> tuple[str, ...]:
     if source_locale not in chain:
         chain.append(source_locale)
     return tuple(chain)
+
+
+def parse_accept_language(header: str | None) -> list[str]:
+    """Language tags by descending q (stable for equal q); ``*`` and q=0 dropped."""
+    if not header:
+        return []
+    weighted: list[tuple[float, int, str]] = []
+    for position, part in enumerate(header.split(",")):
+        tag, _, params = part.strip().partition(";")
+        tag = tag.strip()
+        if not tag or tag == "*":
+            continue
+        q = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name.strip() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if q > 0:
+            weighted.append((-q, position, tag))
+    return [tag for _, _, tag in sorted(weighted)]
+
+
+def negotiate(preferred: list[str], available: list[str]) -> str | None:
+    """The first preferred tag we have, exactly or by its fallback chain (``fr-CA`` → ``fr``);
+    returned in our own spelling of the locale id."""
+    by_lower = {code.lower(): code for code in available}
+    for tag in preferred:
+        for candidate in fallback_chain(tag.replace("_", "-"), tag.split("-")[0].split("_")[0]):
+            match = by_lower.get(candidate.lower())
+            if match:
+                return match
+    return None

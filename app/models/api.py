@@ -91,6 +91,7 @@ class LocaleInfo(BaseModel):
 
 class LocaleList(BaseModel):
     default: str
+    preferred: str  # the best match for the request's Accept-Language, else the default
     locales: list[LocaleInfo]
 
 
@@ -98,3 +99,11 @@ class Health(BaseModel):
     status: Literal["ok", "ready"]
     database: str | None = None
     migrations: str | None = None
+
+
+class UiCatalogOut(BaseModel):
+    locale: str
+    dir: Literal["ltr", "rtl"]
+    plural: Literal["cldr"]
+    # msgid (with "context\u0004" prefix when it has one) → text, or CLDR category → text
+    messages: dict[str, str | dict[str, str]]

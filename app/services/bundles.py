@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from sqlmodel import Session, col, select
 
 from app.core import i18n
-from app.core.errors import NotFound
+from app.core.errors import NotFound, _
 from app.models import (
     ChecklistItem,
     ChecklistItemTranslation,
@@ -230,7 +230,8 @@ class BundleCache:
     def get(self, session: Session, locale: str, source_locale: str) -> EncodedBundle:
         if locale not in available_locales(session, source_locale):
             raise NotFound(
-                f"There is no content in locale '{locale}'.",
+                _("There is no content in locale '{locale}'."),
+                {"locale": locale},
                 available_locales=available_locales(session, source_locale),
             )
         version = current_version(session)
@@ -257,6 +258,7 @@ def find_item(bundle: Bundle, slug: str) -> ItemOut:
         if item.slug == slug:
             return item
     raise NotFound(
-        f"There is no item '{slug}' in locale '{bundle.locale}'.",
+        _("There is no item '{slug}' in locale '{locale}'."),
+        {"slug": slug, "locale": bundle.locale},
         available_slugs=[i.slug for i in bundle.items],
     )

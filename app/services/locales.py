@@ -4,6 +4,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.core import i18n
+from app.core.catalogs import catalog_locales, ui_catalog
 from app.models import (
     ChecklistItemTranslation,
     ChecklistTemplateTranslation,
@@ -32,25 +33,31 @@ def _translation_counts(session: Session) -> dict[str, int]:
 
 
 def available_locales(session: Session, source_locale: str) -> list[str]:
-    """The source locale first, then every locale that has any content translation."""
-    others = sorted(code for code in _translation_counts(session) if code != source_locale)
-    return [source_locale, *others]
+    """The source locale first, then every locale with content translations or a UI
+    catalog. Adding a locale is a data change: a catalog and content files."""
+    others = set(_translation_counts(session)) | set(catalog_locales())
+    others.discard(source_locale)
+    return [source_locale, *sorted(others)]
 
 
-def list_locales(session: Session, source_locale: str) -> LocaleList:
+def list_locales(
+    session: Session, source_locale: str, accept_language: str | None = None
+) -> LocaleList:
     counts = _translation_counts(session)
     source_total = counts.get(source_locale, 0) or 1
-    locales = [
-        LocaleInfo(
-            code=code,
-            name=i18n.english_name(code),
-            native_name=i18n.native_name(code),
-            direction=i18n.direction(code),
-            # Every UI string is written in the source locale; catalogs for others come
-            # with the translation work.
-            ui_coverage=1.0 if code == source_locale else 0.0,
-            content_coverage=round(min(counts.get(code, 0) / source_total, 1.0), 3),
+    codes = available_locales(session, source_locale)
+    locales = []
+    for code in codes:
+        catalog = ui_catalog(code, source_locale)
+        locales.append(
+            LocaleInfo(
+                code=code,
+                name=i18n.english_name(code),
+                native_name=i18n.native_name(code),
+                direction=i18n.direction(code),
+                ui_coverage=catalog.coverage if catalog else 0.0,
+                content_coverage=round(min(counts.get(code, 0) / source_total, 1.0), 3),
+            )
         )
-        for code in available_locales(session, source_locale)
-    ]
-    return LocaleList(default=source_locale, locales=locales)
+    preferred = i18n.negotiate(i18n.parse_accept_language(accept_language), codes)
+    return LocaleList(default=source_locale, preferred=preferred or source_locale, locales=locales)

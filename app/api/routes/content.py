@@ -3,11 +3,12 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Path, Request, Response
 
 from app.api.deps import BundleCacheDep, SessionDep, SettingsDep
-from app.core.errors import problem_responses
+from app.core.catalogs import ui_catalog
+from app.core.errors import NotFound, _, problem_responses
 from app.core.i18n import LOCALE_PATTERN
-from app.models.api import Bundle, ItemOut, LocaleList
+from app.models.api import Bundle, ItemOut, LocaleList, UiCatalogOut
 from app.services.bundles import find_item
-from app.services.locales import list_locales
+from app.services.locales import available_locales, list_locales
 
 router = APIRouter(tags=["content"])
 
@@ -46,9 +47,39 @@ def _cached_json(
 
 
 @router.get("/locales", response_model=LocaleList)
-def get_locales(session: SessionDep, settings: SettingsDep) -> LocaleList:
-    """Locales with content, with their names, direction and coverage."""
-    return list_locales(session, settings.source_locale)
+def get_locales(
+    session: SessionDep,
+    settings: SettingsDep,
+    accept_language: Annotated[str | None, Header()] = None,
+) -> LocaleList:
+    """Locales with content or a UI catalog: names, direction, coverage, and the best match
+    for the request's Accept-Language (`preferred`)."""
+    return list_locales(session, settings.source_locale, accept_language)
+
+
+@router.get(
+    "/i18n/{locale}",
+    response_model=UiCatalogOut,
+    responses={**NOT_MODIFIED, **problem_responses(404)},
+)
+def get_ui_catalog(
+    locale: LocalePath,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    if_none_match: IfNoneMatch = None,
+) -> Response:
+    """The UI message catalog as JSON; plural variants keyed by CLDR category."""
+    catalog = ui_catalog(locale, settings.source_locale)
+    if catalog is None:
+        raise NotFound(
+            _("There is no UI catalog for locale '{locale}'."),
+            {"locale": locale},
+            available_locales=available_locales(session, settings.source_locale),
+        )
+    return _cached_json(
+        request, if_none_match, catalog.body, None, catalog.etag, settings.bundle_max_age
+    )
 
 
 @router.get(

@@ -1,0 +1,54 @@
+"""Shared steps for the browser tests. Every wait is on a condition, never on time."""
+
+from typing import Any
+
+from playwright.sync_api import Page, expect
+
+WAIT_SW_ACTIVATED = """async () => {
+  const reg = await navigator.serviceWorker.ready;
+  const sw = reg.active;
+  if (sw.state !== 'activated') {
+    await new Promise((resolve) => sw.addEventListener('statechange', () => {
+      if (sw.state === 'activated') resolve();
+    }));
+  }
+  if (!navigator.serviceWorker.controller) {
+    await new Promise((resolve) =>
+      navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
+  }
+  return navigator.serviceWorker.controller.scriptURL;
+}"""
+
+SW_VERSION = """() => new Promise((resolve) => {
+  const ch = new MessageChannel();
+  ch.port1.onmessage = (e) => resolve(e.data.version);
+  navigator.serviceWorker.controller.postMessage({ type: 'VERSION' }, [ch.port2]);
+})"""
+
+
+def wait_view(page: Page, name: str) -> None:
+    expect(page.locator(f"main[data-view='{name}']")).to_be_attached()
+
+
+def first_run(page: Page, audience: str = "worker") -> None:
+    """Open the app for the first time, pick English and an audience, land on home."""
+    page.goto("/")
+    wait_view(page, "welcome")
+    label = "I work with returnees" if audience == "worker" else "I am going home / I came back"
+    page.get_by_label("English").check()
+    page.get_by_label(label).check()
+    page.get_by_role("button", name="Continue").click()
+    wait_view(page, "home")
+
+
+def wait_sw_activated(page: Page) -> str:
+    return page.evaluate(WAIT_SW_ACTIVATED)
+
+
+def sw_version(page: Page) -> str:
+    return page.evaluate(SW_VERSION)
+
+
+def item_path(item: dict[str, Any]) -> str:
+    section = "pages" if item["kind"] == "page" else "tools"
+    return f"/en/{section}/{item['slug']}"
