@@ -24,6 +24,29 @@ class Settings(BaseSettings):
     bundle_max_age: int = 300
     log_level: str = "info"
 
+    # Sessions (ASVS 7.3): idle and absolute expiry.
+    session_idle_minutes: int = 12 * 60
+    session_absolute_days: int = 30
+    # Failed logins allowed per window, per account and per client address.
+    login_window_minutes: int = 15
+    login_max_failures_per_account: int = 5
+    login_max_failures_per_address: int = 30
+    # Retention of closed cases: on devices, then on the server (`homeward cases purge`).
+    closed_case_device_days: int = 30
+    closed_case_server_days: int = 365
+    # Sync bookkeeping (applied mutations, change feed) is kept this long.
+    sync_retention_days: int = 180
+
+    @property
+    def cookie_secure(self) -> bool:
+        # Secure cookies everywhere except plain-HTTP development and tests on loopback.
+        return self.environment == "production"
+
+    @property
+    def session_cookie_name(self) -> str:
+        # The __Host- prefix is only valid with Secure, so it comes with production.
+        return "__Host-hw_session" if self.cookie_secure else "hw_session"
+
 
 @lru_cache
 def get_settings() -> Settings:

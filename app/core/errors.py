@@ -44,6 +44,8 @@ class AppError(Exception):
     status: int = 400
     title: str = _("Bad request")
 
+    headers: dict[str, str] | None = None
+
     def __init__(self, detail: str, params: dict[str, Any] | None = None, **extra: Any) -> None:
         super().__init__(detail.format(**(params or {})))
         self.msgid = detail
@@ -67,6 +69,34 @@ class NotFound(AppError):
 class Conflict(AppError):
     status = 409
     title = _("Conflict")
+
+
+class Unauthorized(AppError):
+    status = 401
+    title = _("Sign-in required")
+
+    def __init__(self, detail: str, params: dict[str, Any] | None = None, **extra: Any) -> None:
+        super().__init__(detail, params, **extra)
+        self.headers = {"WWW-Authenticate": "Bearer"}
+
+
+class Forbidden(AppError):
+    status = 403
+    title = _("Forbidden")
+
+
+class TooManyRequests(AppError):
+    status = 429
+    title = _("Too many requests")
+
+    def __init__(self, detail: str, retry_after: int, **extra: Any) -> None:
+        super().__init__(detail, {"seconds": retry_after}, retry_after=retry_after, **extra)
+        self.headers = {"Retry-After": str(retry_after)}
+
+
+class Gone(AppError):
+    status = 410
+    title = _("Gone")
 
 
 def request_locale(request: Request) -> str:
@@ -93,7 +123,10 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 async def _app_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, AppError)
     title, detail = exc.localised(request_locale(request))
-    return problem_response(exc.status, title, detail, **exc.extra)
+    response = problem_response(exc.status, title, detail, **exc.extra)
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:

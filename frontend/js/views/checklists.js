@@ -25,7 +25,7 @@ export async function checklistList(root, ctx) {
       { class: 'cards' },
       content.checklists().map((c) => {
         const done = c.items.filter((i) => ticked.has(`${c.slug}/${i.key}`)).length;
-        return card(paths.checklist(l, c.slug), c.title, `${c.summary || ''} ${progressText(done, c.items.length)}`.trim());
+        return card(paths.checklist(l, c.slug), c.title, `${c.summary || ''} ${progressText(done, c.items.length)}`.trim(), null, 2);
       }),
     ),
   );

@@ -3,12 +3,12 @@ import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { paths } from '../router.js';
 
-export function card(href, title, summary, kicker) {
+export function card(href, title, summary, kicker, level = 3) {
   return h(
     'li',
     { class: 'card' },
     kicker ? h('p', { class: 'kicker' }, kicker) : null,
-    h('h3', null, h('a', { href, class: 'stretch' }, title)),
+    h(`h${level}`, null, h('a', { href, class: 'stretch' }, title)),
     summary ? h('p', null, summary) : null,
   );
 }
