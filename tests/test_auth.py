@@ -46,17 +46,23 @@ def test_failed_logins_are_throttled_per_account_with_retry_after(
     user = make_user(session)
     limit = get_settings().login_max_failures_per_account
     for _ in range(limit):
-        assert client.post(
-            "/api/v1/auth/login", json={"email": user.email, "password": "guess"}
-        ).status_code == 401
+        assert (
+            client.post(
+                "/api/v1/auth/login", json={"email": user.email, "password": "guess"}
+            ).status_code
+            == 401
+        )
     blocked = client.post("/api/v1/auth/login", json={"email": user.email, "password": PASSWORD})
     assert blocked.status_code == 429
     assert int(blocked.headers["retry-after"]) > 0
     assert blocked.json()["retry_after"] > 0
     other = make_user(session)
-    assert client.post(
-        "/api/v1/auth/login", json={"email": other.email, "password": PASSWORD}
-    ).status_code == 200
+    assert (
+        client.post(
+            "/api/v1/auth/login", json={"email": other.email, "password": PASSWORD}
+        ).status_code
+        == 200
+    )
 
 
 def test_logout_revokes_the_session(client: TestClient, session: Session) -> None:

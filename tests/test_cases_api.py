@@ -53,9 +53,12 @@ def test_a_worker_cannot_see_or_change_another_workers_case(
     case = _create(client, mine)
     assert client.get(f"/api/v1/cases/{case['id']}", headers=theirs).status_code == 404
     assert client.get("/api/v1/cases", headers=theirs).json() == []
-    assert client.post(
-        f"/api/v1/cases/{case['id']}/workers", json={"email": "x@example.org"}, headers=theirs
-    ).status_code == 404
+    assert (
+        client.post(
+            f"/api/v1/cases/{case['id']}/workers", json={"email": "x@example.org"}, headers=theirs
+        ).status_code
+        == 404
+    )
     push = client.post(
         "/api/v1/sync/cases",
         headers=theirs,

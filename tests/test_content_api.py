@@ -84,7 +84,7 @@ def test_unknown_locale_is_a_problem_naming_the_valid_ones(client: TestClient) -
     assert response.headers["content-type"] == "application/problem+json"
     problem = response.json()
     assert problem["status"] == 404 and problem["title"] == "Not found"
-    assert problem["available_locales"] == ["en"]
+    assert problem["available_locales"][0] == "en" and "ar" in problem["available_locales"]
     assert "xx" in problem["detail"]
 
 

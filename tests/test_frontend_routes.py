@@ -97,7 +97,7 @@ def test_a_changed_file_is_served_and_changes_the_worker(
 
 def test_head_requests(shell_client: TestClient) -> None:
     assert shell_client.head("/sw.js").status_code == 200
-    assert shell_client.head("/en/").status_code == 200
+    assert shell_client.head("/static/app.css").status_code == 200
 
 
 def test_full_app_keeps_api_and_health_routes(client: TestClient) -> None:
@@ -108,6 +108,7 @@ def test_full_app_keeps_api_and_health_routes(client: TestClient) -> None:
     missing = client.get("/api/v1/does-not-exist")
     assert missing.status_code == 404
     assert missing.headers["content-type"] == "application/problem+json"
+    assert client.head("/api/v1/locales").status_code == 405  # not swallowed by the catch-all
     assert client.get("/en/").headers["content-type"].startswith("text/html")
     sw = client.get("/sw.js")
     assert sw.status_code == 200

@@ -6,6 +6,7 @@ from sqlmodel import Session
 
 from app.core import db
 from app.core.db import build_engine
+from app.core.migrations import head_revision
 from tests.conftest import ThrowawayDatabases
 
 
@@ -18,7 +19,7 @@ def test_healthz(client: TestClient) -> None:
 def test_readyz_when_migrated(client: TestClient) -> None:
     response = client.get("/readyz")
     assert response.status_code == 200
-    assert response.json()["migrations"] == "0001"
+    assert response.json()["migrations"] == head_revision()
 
 
 def test_readyz_is_503_when_schema_is_behind(app: FastAPI, databases: ThrowawayDatabases) -> None:

@@ -144,7 +144,12 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-_HTTP_TITLES = {404: _("Not found"), 405: _("Method not allowed"), 429: _("Too many requests")}
+_HTTP_TITLES = {
+    400: _("Bad request"),
+    404: _("Not found"),
+    405: _("Method not allowed"),
+    429: _("Too many requests"),
+}
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
@@ -154,7 +159,19 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     response = problem_response(exc.status_code, title, gettext_for(locale, str(exc.detail)))
     if exc.headers:
         response.headers.update(exc.headers)
+    if exc.status_code == 405:
+        # Starlette names only the first route's methods; list every route on this path.
+        response.headers["Allow"] = ", ".join(_allowed_methods(request))
     return response
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    methods: set[str] = set()
+    for route in request.app.routes:
+        path_regex = getattr(route, "path_regex", None)
+        if path_regex is not None and path_regex.match(request.url.path):
+            methods |= set(getattr(route, "methods", None) or ())
+    return sorted(methods)
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:

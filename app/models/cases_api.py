@@ -92,7 +92,7 @@ class CaseOut(BaseModel):
     closed_at: datetime | None
     deleted: bool
     version: int
-    clocks: dict[str, list[Any]]
+    clocks: dict[str, Any]  # LWW registers per field ([clock, device, user]) and "max"
     workers: list[str]
     checklists: list[CaseChecklistOut]
     notes: list[NoteOut]

@@ -57,9 +57,8 @@ class CaseChange(SQLModel, table=True):
 
     __tablename__ = "case_change"
 
-    seq: int = Field(
-        primary_key=True, sa_type=BigInteger, sa_column_kwargs={"autoincrement": False}
-    )
+    id: int | None = Field(default=None, primary_key=True)
+    seq: int = Field(sa_type=BigInteger, index=True)  # several cases can share one push's seq
     case_id: str = Field(max_length=36, index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
 

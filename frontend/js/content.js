@@ -93,8 +93,6 @@ export async function locales() {
   return (await store.getMeta('locales')) || FALLBACK_LOCALES;
 }
 
-export const cachedLocales = async () => (await store.getMeta('locales')) || FALLBACK_LOCALES;
-
 const byOrder = (a, b) => (a.order ?? 0) - (b.order ?? 0);
 
 export function items() {

@@ -2,7 +2,6 @@
 // by itself: it waits until the user accepts, then we ask it to skip waiting and reload once
 // when it takes control.
 let accepted = false;
-let registration = null;
 
 export function setupUpdates(offerUpdate) {
   if (!('serviceWorker' in navigator)) return;
@@ -27,7 +26,6 @@ export function setupUpdates(offerUpdate) {
   };
   sw.register('/sw.js', { scope: '/', updateViaCache: 'none' })
     .then((reg) => {
-      registration = reg;
       if (reg.waiting) offer(reg.waiting);
       track(reg.installing);
       reg.addEventListener('updatefound', () => track(reg.installing));
@@ -54,4 +52,3 @@ export function appVersion() {
   });
 }
 
-export const getRegistration = () => registration;

@@ -1,6 +1,8 @@
-"""Browser tests: a REAL server (uvicorn in a subprocess, fresh SQLite database migrated and
-seeded through the ``homeward`` CLI, frontend served from a temp copy so tests can change it)
-and Debian's Chromium driven by Playwright with Pixel 7 mobile emulation.
+"""Browser tests: a REAL server (uvicorn in a subprocess on a free loopback port, on a fresh
+throw-away database of the configured kind (SQLite by default, PostgreSQL with
+HOMEWARD_TEST_DATABASE=postgresql) migrated and seeded through the ``homeward`` CLI, frontend
+served from a temp copy so tests can change it) and Debian's Chromium driven by Playwright
+with Pixel 7 mobile emulation.
 
 Without /usr/bin/chromium the tests fail when ``CI`` is set and skip (saying why) otherwise.
 """
@@ -21,6 +23,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
 from app.core.config import PROJECT_ROOT
+from tests.conftest import ThrowawayDatabases
 
 CHROMIUM = Path("/usr/bin/chromium")
 HOMEWARD_CLI = Path(sys.executable).with_name("homeward")
@@ -58,13 +61,15 @@ def _wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: f
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def live_server(
+    tmp_path_factory: pytest.TempPathFactory, databases: ThrowawayDatabases
+) -> Iterator[LiveServer]:
     root = tmp_path_factory.mktemp("live")
     frontend = root / "frontend"
     shutil.copytree(PROJECT_ROOT / "frontend", frontend)
     env = {
         **os.environ,
-        "HOMEWARD_DATABASE_URL": f"sqlite:///{root / 'homeward.db'}",
+        "HOMEWARD_DATABASE_URL": databases.new_url(),
         "HOMEWARD_FRONTEND_DIR": str(frontend),
         "HOMEWARD_ENVIRONMENT": "test",
         "HOMEWARD_LOG_LEVEL": "warning",
@@ -143,9 +148,11 @@ def context(
 
 @pytest.fixture
 def page(context: BrowserContext) -> Iterator[Page]:
-    """A page that must not throw: any uncaught script error fails the test at teardown."""
+    """A page that must stay clean: an uncaught script error or a console error (which is also
+    how Chromium reports a Content-Security-Policy violation) fails the test at teardown."""
     p = context.new_page()
     errors: list[str] = []
-    p.on("pageerror", lambda e: errors.append(str(e)))
+    p.on("pageerror", lambda e: errors.append(f"uncaught: {e}"))
+    p.on("console", lambda m: errors.append(f"console: {m.text}") if m.type == "error" else None)
     yield p
-    assert not errors, f"uncaught errors in the page: {errors}"
+    assert not errors, f"errors in the page: {errors}"

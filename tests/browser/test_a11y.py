@@ -7,6 +7,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import LiveServer
 from tests.browser.helpers import first_run, wait_sw_activated, wait_view
 
 pytestmark = pytest.mark.browser
@@ -114,3 +115,59 @@ def test_layout_mirrors_in_rtl(page: Page) -> None:
     wait_view(page, "checklist")
     page.evaluate("document.documentElement.dir = 'rtl'")
     assert_accessible(page, "checklist (rtl)")
+
+
+def rtl_locale(live_server: LiveServer) -> dict[str, Any]:
+    locales = live_server.get("/api/v1/locales").json()["locales"]
+    found = [x for x in locales if x["direction"] == "rtl" and x["content_coverage"] > 0]
+    if not found:
+        pytest.skip("the server offers no right-to-left language with content yet")
+    return found[0]
+
+
+def test_rtl_language_screens(page: Page, live_server: LiveServer) -> None:
+    """A real right-to-left language (ar or fa from the server): mirrored and accessible."""
+    loc = rtl_locale(live_server)
+    code = loc["code"]
+    page.goto("/")
+    wait_view(page, "welcome")
+    page.get_by_label(loc["native_name"]).check()
+    page.get_by_label("I am going home / I came back").check()
+    page.get_by_role("button", name="Continue").click()
+    wait_view(page, "home")
+    assert page.url.endswith(f"/{code}/")
+    assert page.evaluate("[document.documentElement.lang, document.documentElement.dir]") == [
+        code,
+        "rtl",
+    ]
+    box = page.locator("header [data-quick-exit]").bounding_box()
+    assert box and box["x"] + box["width"] < (page.viewport_size or {"width": 412})["width"] / 2
+    assert_accessible(page, f"home ({code})")
+    for path, view in [
+        (f"/{code}/pages/your-rights", "item"),
+        (f"/{code}/tools/tool-7-8", "item"),
+        (f"/{code}/checklists/pre-return", "checklist"),
+        (f"/{code}/glossary", "glossary"),
+        (f"/{code}/settings", "settings"),
+        (f"/{code}/about", "about"),
+    ]:
+        open_screen(page, path, view)
+        assert_accessible(page, f"{path}")
+        assert_quick_exit_visible(page)
+    # Search in that script, typed without its diacritics, still finds the guide.
+    title = page.evaluate(
+        """(code) => new Promise((resolve) => {
+          const open = indexedDB.open('homeward');
+          open.onsuccess = () => {
+            const get = open.result.transaction('bundles').objectStore('bundles').get(code);
+            get.onsuccess = () => resolve(get.result.data.items[0].title);
+          };
+        })""",
+        code,
+    )
+    word = max(title.split(), key=len)
+    page.goto(f"/{code}/search")
+    wait_view(page, "search")
+    page.get_by_role("searchbox").fill(word)
+    expect(page.locator(".results li").first).to_be_visible()
+    assert_accessible(page, f"search ({code})")

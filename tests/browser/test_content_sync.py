@@ -18,7 +18,9 @@ STORED = """() => new Promise((resolve, reject) => {
     const get = open.result.transaction('bundles').objectStore('bundles').get('en');
     get.onsuccess = () => {
       const r = get.result;
-      resolve(r && { etag: r.etag, version: r.version, bytes: r.bytes, items: r.data.items.length });
+      resolve(r && {
+        etag: r.etag, version: r.version, bytes: r.bytes, items: r.data.items.length,
+      });
       open.result.close();
     };
   };

@@ -12,7 +12,8 @@ CHECK = """async () => {
   const docs = [
     { id: 'ru', kind: 'term', title: 'Ёжик и йод', summary: '', body: 'ПРИВЕТ мир', order: 1 },
     { id: 'ar', kind: 'term', title: 'حُقُوقُكَ', summary: '', body: 'إعادة الإدماج', order: 2 },
-    { id: 'fr', kind: 'term', title: 'Délai de réflexion', summary: '', body: 'Rétablissement', order: 3 },
+    { id: 'fr', kind: 'term', title: 'Délai de réflexion', summary: '', body: 'Rétablissement',
+      order: 3 },
   ];
   const ids = (q, locale) => m.search(m.buildIndex(docs, locale), q).map((h) => h.doc.id);
   return {

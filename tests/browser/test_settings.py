@@ -3,9 +3,10 @@
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.browser.helpers import first_run, wait_view
+from tests.browser.conftest import LiveServer
+from tests.browser.helpers import first_run, wait_sw_activated, wait_view
 
 pytestmark = pytest.mark.browser
 
@@ -41,8 +42,46 @@ def test_settings_storage_languages_and_audience(page: Page) -> None:
 
 def test_about_documents_quick_exit_and_its_limits(page: Page) -> None:
     first_run(page, "returnee")
+    wait_sw_activated(page)  # the version shown is the one of the worker controlling the page
     page.goto("/en/about")
     wait_view(page, "about")
     expect(page.get_by_text("press the Escape key three times")).to_be_visible()
     expect(page.get_by_text("It does not erase your browser history")).to_be_visible()
     expect(page.locator("[data-version]")).to_have_attribute("data-version", re.compile(r"\w+"))
+
+
+def test_download_use_and_remove_another_language(
+    context: BrowserContext, page: Page, live_server: LiveServer
+) -> None:
+    locales = live_server.get("/api/v1/locales").json()["locales"]
+    others = [x for x in locales if x["code"] != "en" and x["content_coverage"] > 0]
+    if not others:
+        pytest.skip("the server offers only one language so far")
+    other = others[0]
+    code = other["code"]
+    first_run(page, "worker")
+    wait_sw_activated(page)
+    page.goto("/en/settings")
+    wait_view(page, "settings")
+
+    page.get_by_label("Download another language").select_option(code)
+    page.get_by_role("button", name="Download", exact=True).click()
+    row = page.locator(f".languages li[data-locale='{code}']")
+    expect(row.locator(".size")).to_have_text(re.compile(r"^\d+ KB$"))
+
+    page.get_by_label("Language of the app and the guide").select_option(code)
+    page.get_by_role("button", name="Use this language").click()
+    page.wait_for_url(f"**/{code}/settings")
+    wait_view(page, "settings")
+    assert page.evaluate("document.documentElement.lang") == code
+
+    english = page.locator(".languages li[data-locale='en']")
+    english.get_by_role("button", name="Remove English").click()
+    expect(english).to_have_count(0)
+
+    # Offline: the downloaded language opens; the removed one says so plainly.
+    context.set_offline(True)
+    page.goto(f"/{code}/tools/tool-7-8")
+    wait_view(page, "item")
+    page.goto("/en/tools/tool-7-8")
+    wait_view(page, "not-downloaded")

@@ -7,9 +7,26 @@ only answers app navigations (``/`` and ``/{locale}/...``) and 404s everything e
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from starlette.convertors import Convertor, register_url_convertor
 
 from app.core.config import Settings, get_settings
 from app.services import shell
+
+
+class _NotApiPath(Convertor[str]):
+    """Like ``path`` but never under /api, so "GET /api/v1/auth/login" (a POST route) still
+    gets the API's 405 instead of being swallowed by the app-shell catch-all."""
+
+    regex = r"(?!api(?:/|$)).*"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("notapi", _NotApiPath())
 
 router = APIRouter(include_in_schema=False)
 
@@ -42,7 +59,8 @@ def static_file(path: str, request: Request, settings: SettingsDep) -> Response:
     return _asset(request, settings, shell.STATIC_PREFIX + path)
 
 
-@router.api_route("/{path:path}", methods=["GET", "HEAD"])
+# GET only: a HEAD catch-all would turn "HEAD /api/..." (405 from the API route) into a 404.
+@router.get("/{path:notapi}")
 def app_shell(path: str, request: Request, settings: SettingsDep) -> Response:
     if not shell.is_navigation_path(path):
         raise HTTPException(status_code=404)

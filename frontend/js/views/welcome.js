@@ -28,7 +28,7 @@ function choice(name, value, label, checked, attrs) {
 export async function welcome(root, ctx) {
   const list = await content.locales();
   const { prefs } = ctx.state;
-  const chosen = ctx.route.locale || prefs.locale || negotiate(navigator.languages, list.locales, list.default);
+  const chosen = ctx.route.locale || prefs.locale || negotiate(navigator.languages, list.locales, list.preferred || list.default);
   const statusId = nextId('status');
   const status = h('p', { id: statusId, class: 'status', role: 'status' });
   const form = h(
