@@ -156,3 +156,54 @@ def test_security_headers_on_every_response(client: TestClient) -> None:
         assert "default-src 'self'" in csp and "unsafe-inline" not in csp
         assert headers["referrer-policy"] == "no-referrer"
         assert headers["x-content-type-options"] == "nosniff"
+
+
+def test_a_translation_becomes_stale_when_its_english_source_changes(
+    client: TestClient, session: Session
+) -> None:
+    def french_page() -> dict:
+        bundle = client.get("/api/v1/content/fr").json()
+        return next(i for i in bundle["items"] if i["slug"] == "what-happens-next")
+
+    before = french_page()
+    assert before["locale"] == "fr" and before["status"] == "machine"
+    assert before["stale"] is False and before["fallback"] is False
+    english = session.exec(
+        select(ContentItemTranslation)
+        .join(ContentItem, ContentItem.id == ContentItemTranslation.item_id)  # type: ignore[arg-type]
+        .where(ContentItem.slug == "what-happens-next", ContentItemTranslation.locale == "en")
+    ).one()
+    english.body_md += "\n\nA new paragraph in the English source."
+    english.source_hash = "new-english-source"
+    from app.models.base import utcnow
+
+    english.updated_at = utcnow()
+    session.add(english)
+    bump_content_version(session)
+    session.commit()
+    after = french_page()
+    assert after["stale"] is True and after["locale"] == "fr"
+    assert after["source_updated_at"] > before["source_updated_at"]
+    spanish = next(
+        i for i in client.get("/api/v1/content/es").json()["items"] if i["slug"] == "tool-7-1"
+    )
+    assert spanish["stale"] is False
+
+
+def test_missing_translations_fall_back_to_english_and_say_so(client: TestClient) -> None:
+    bundle = client.get("/api/v1/content/fa").json()
+    assert bundle["direction"] == "rtl"
+    page = next(i for i in bundle["items"] if i["slug"] == "your-rights")
+    assert page["locale"] == "fa" and page["fallback"] is False
+    tool = next(i for i in bundle["items"] if i["slug"] == "tool-7-4")
+    assert tool["locale"] == "en" and tool["fallback"] is True
+    assert len(bundle["items"]) == len(client.get("/api/v1/content/en").json()["items"])
+
+
+def test_a_regional_variant_falls_back_along_its_chain(client: TestClient) -> None:
+    bundle = client.get("/api/v1/content/fr-CA").json()
+    assert bundle["locale"] == "fr-CA"
+    page = next(i for i in bundle["items"] if i["slug"] == "asylum")
+    assert page["locale"] == "fr" and page["fallback"] is True
+    assert client.get("/api/v1/content/xx").status_code == 404
+    assert client.get("/api/v1/content/xx-YY").status_code == 404

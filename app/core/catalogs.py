@@ -11,13 +11,16 @@ import gettext
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from babel import Locale
+from babel.dates import format_date
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 
 from app.core import i18n
 from app.core.config import PROJECT_ROOT
@@ -157,3 +160,21 @@ def message_locale(explicit: str | None, accept_language: str | None, source_loc
     available = [source_locale, *catalog_locales()]
     preferred = ([explicit] if explicit else []) + i18n.parse_accept_language(accept_language)
     return i18n.negotiate(preferred, available) or source_locale
+
+
+def ngettext_for(locale: str | None, singular: str, plural: str, n: int) -> str:
+    """Server-side plural message: the catalog's Plural-Forms pick the form (CLDR-checked)."""
+    catalog = load_catalog(locale) if locale else None
+    entry = catalog.get(singular) if catalog is not None else None
+    if catalog is not None and entry is not None and not entry.fuzzy and all(entry.string):
+        index = gettext.c2py(catalog.plural_expr)(n)
+        return str(entry.string[index])
+    return singular if n == 1 else plural
+
+
+def format_number(locale: str, value: float) -> str:
+    return format_decimal(value, locale=Locale.parse(locale.replace("-", "_")))
+
+
+def format_day(locale: str, value: date | datetime) -> str:
+    return format_date(value, format="long", locale=Locale.parse(locale.replace("-", "_")))

@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.core.catalogs import gettext_for, message_locale
+from app.core.catalogs import format_number, gettext_for, message_locale, ngettext_for
 from app.core.config import get_settings
 
 logger = logging.getLogger(__name__)
@@ -37,6 +37,11 @@ def _(message: str) -> str:
     return message
 
 
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """Marks a plural message for extraction (English selection until rendered)."""
+    return singular if n == 1 else plural
+
+
 class AppError(Exception):
     """``detail`` is an English msgid with ``{placeholders}`` filled from ``params``;
     ``extra`` become additional members of the problem document."""
@@ -56,8 +61,14 @@ class AppError(Exception):
     def detail(self) -> str:
         return str(self)
 
+    plural: str | None = None  # the plural msgid, when ``params["n"]`` counts something
+
     def localised(self, locale: str) -> tuple[str, str]:
         title = gettext_for(locale, self.title)
+        if self.plural is not None:
+            n = int(self.params["n"])
+            text = ngettext_for(locale, self.msgid, self.plural, n)
+            return title, text.format(**{**self.params, "n": format_number(locale, n)})
         return title, gettext_for(locale, self.msgid).format(**self.params)
 
 
@@ -89,8 +100,20 @@ class TooManyRequests(AppError):
     status = 429
     title = _("Too many requests")
 
-    def __init__(self, detail: str, retry_after: int, **extra: Any) -> None:
-        super().__init__(detail, {"seconds": retry_after}, retry_after=retry_after, **extra)
+    def __init__(self, retry_after: int, **extra: Any) -> None:
+        minutes = max(1, -(-retry_after // 60))
+        super().__init__(
+            ngettext(
+                "Too many failed sign-ins. Try again in {n} minute.",
+                "Too many failed sign-ins. Try again in {n} minutes.",
+                minutes,
+            ),
+            {"n": minutes},
+            retry_after=retry_after,
+            **extra,
+        )
+        self.msgid = "Too many failed sign-ins. Try again in {n} minute."
+        self.plural = "Too many failed sign-ins. Try again in {n} minutes."
         self.headers = {"Retry-After": str(retry_after)}
 
 

@@ -39,9 +39,7 @@ def _check_throttle(session: Session, key: str, limit: int, settings: Settings) 
     if count >= limit and oldest is not None:
         window_end = as_utc(oldest) + timedelta(minutes=settings.login_window_minutes)
         retry_after = max(1, int((window_end - utcnow()).total_seconds()) + 1)
-        raise TooManyRequests(
-            _("Too many failed sign-ins. Try again in {seconds} seconds."), retry_after
-        )
+        raise TooManyRequests(retry_after)
 
 
 def login(

@@ -228,16 +228,17 @@ class BundleCache:
         self._lock = threading.Lock()
 
     def get(self, session: Session, locale: str, source_locale: str) -> EncodedBundle:
-        if locale not in available_locales(session, source_locale):
-            raise NotFound(
-                _("There is no content in locale '{locale}'."),
-                {"locale": locale},
-                available_locales=available_locales(session, source_locale),
-            )
         version = current_version(session)
         entry = self._entries.get(locale)
         if entry is not None and entry.version == version:
             return entry
+        available = available_locales(session, source_locale)
+        if not _servable(locale, available, source_locale):
+            raise NotFound(
+                _("There is no content in locale '{locale}'."),
+                {"locale": locale},
+                available_locales=available,
+            )
         bundle = build_bundle(session, locale, source_locale, version)
         body = bundle.model_dump_json().encode()
         # mtime=0 keeps the gzip bytes (and so the byte budget) deterministic.
@@ -251,6 +252,17 @@ class BundleCache:
         with self._lock:
             self._entries[locale] = entry
         return entry
+
+
+def _servable(locale: str, available: list[str], source_locale: str) -> bool:
+    """A locale we have, or a variant of one (``fr-CA`` is served from ``fr``, flagged as a
+    fallback). An unknown language is refused rather than silently shown in English."""
+    if locale in available:
+        return True
+    parents = i18n.fallback_chain(locale, source_locale)[1:]
+    if parents and parents[-1] == source_locale and source_locale not in locale.split("-")[:1]:
+        parents = parents[:-1]  # the source locale appended at the end does not count
+    return any(parent in available for parent in parents)
 
 
 def find_item(bundle: Bundle, slug: str) -> ItemOut:
