@@ -16,9 +16,11 @@ cli = typer.Typer(help="Homeward: offline-first guidance on safe return and rein
 db_cli = typer.Typer(help="Database schema migrations (Alembic).")
 users_cli = typer.Typer(help="Worker and staff accounts.")
 content_cli = typer.Typer(help="Content files (translations).")
+cases_cli = typer.Typer(help="Return cases: data retention.")
 cli.add_typer(db_cli, name="db")
 cli.add_typer(users_cli, name="users")
 cli.add_typer(content_cli, name="content")
+cli.add_typer(cases_cli, name="cases")
 
 
 @cli.command()
@@ -101,6 +103,22 @@ def content_stamp() -> None:
     for path in changed:
         typer.echo(f"stamped {path.relative_to(settings.content_dir)}")
     typer.echo(f"{len(changed)} file(s) stamped")
+
+
+@cases_cli.command("purge")
+def cases_purge() -> None:
+    """Apply the retention periods: delete cases closed (or deleted) longer ago than
+    HOMEWARD_CLOSED_CASE_SERVER_DAYS, and sync bookkeeping older than
+    HOMEWARD_SYNC_RETENTION_DAYS. Devices drop closed cases after
+    HOMEWARD_CLOSED_CASE_DEVICE_DAYS on their next sync."""
+    from app.services.case_sync import prune_bookkeeping
+    from app.services.cases import purge_closed_cases
+
+    settings = get_settings()
+    with Session(get_engine()) as session:
+        cases = purge_closed_cases(session, settings.closed_case_server_days)
+        records = prune_bookkeeping(session, settings.sync_retention_days)
+    typer.echo(f"purged {cases} case(s) and {records} sync record(s)")
 
 
 @users_cli.command("create")

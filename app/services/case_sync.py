@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
-from sqlalchemy import func, update
+from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
 from app.core.config import Settings
@@ -581,3 +581,15 @@ def pull(
         cursor=f"{CURSOR_PREFIX}{new_cursor}",
         has_more=has_more,
     )
+
+
+def prune_bookkeeping(session: Session, older_than_days: int) -> int:
+    """Forgets applied-mutation records and notices older than the retention window. A
+    replay older than that is still refused: the device's last sequence number has passed it."""
+    cutoff = utcnow() - timedelta(days=older_than_days)
+    removed = session.execute(
+        delete(AppliedMutation).where(col(AppliedMutation.applied_at) < cutoff)
+    ).rowcount
+    session.execute(delete(MergeNotice).where(col(MergeNotice.created_at) < cutoff))
+    session.commit()
+    return int(removed or 0)
