@@ -1,5 +1,7 @@
-"""Property-based fuzzing of the public API from its own OpenAPI schema (schemathesis)."""
+"""Property-based fuzzing of the whole API from its own OpenAPI schema (schemathesis),
+anonymously and as a signed-in worker."""
 
+import secrets
 from collections.abc import Iterator
 
 import pytest
@@ -9,16 +11,29 @@ from hypothesis import HealthCheck, settings
 from sqlmodel import Session
 
 from app.core import db
+from app.core.config import get_settings
+from app.models import Role
+from app.services.auth import login
+from app.services.users import create_user
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def fuzz_app(database_url: str) -> Iterator[FastAPI]:
     from app.main import create_app
 
     yield create_app()
 
 
-schema = schemathesis.pytest.from_fixture("fuzz_schema")
+@pytest.fixture(scope="module")
+def worker_token(database_url: str) -> str:
+    email = f"fuzz-{secrets.token_hex(4)}@example.org"
+    password = secrets.token_urlsafe(16)
+    with Session(db.get_engine()) as session:
+        create_user(session, email=email, role=Role.worker, password=password)
+        _, token = login(
+            session, email=email, password=password, address="fuzz", settings=get_settings()
+        )
+    return token
 
 
 @pytest.fixture
@@ -26,10 +41,16 @@ def fuzz_schema(fuzz_app: FastAPI):  # type: ignore[no-untyped-def]
     return schemathesis.openapi.from_asgi("/api/v1/openapi.json", fuzz_app)
 
 
+schema = schemathesis.pytest.from_fixture("fuzz_schema")
+
+
 @schema.parametrize()
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
-def test_api_conforms_to_its_schema(case: schemathesis.Case, session: Session) -> None:
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+def test_api_conforms_to_its_schema(case: schemathesis.Case) -> None:
     case.call_and_validate()
 
 
-_ = db  # the read-only API needs no per-test transaction
+@schema.parametrize()
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+def test_api_conforms_to_its_schema_signed_in(case: schemathesis.Case, worker_token: str) -> None:
+    case.call_and_validate(headers={"Authorization": f"Bearer {worker_token}"})
