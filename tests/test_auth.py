@@ -113,3 +113,11 @@ def test_idle_sessions_expire(client: TestClient, session: Session) -> None:
 def test_only_workers_reach_cases(client: TestClient, session: Session) -> None:
     editor = bearer(client, make_user(session, Role.editor))
     assert client.get("/api/v1/cases", headers=editor).status_code == 403
+
+
+def test_control_characters_in_an_email_are_a_422_not_a_500(client: TestClient) -> None:
+    response = client.post(
+        "/api/v1/auth/login", json={"email": "a\x00b@example.org", "password": "x"}
+    )
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"

@@ -93,9 +93,11 @@ def test_a_rejected_mutation_does_not_block_the_ones_after_it(
     phone, _, case_id, checklist_id = _devices(client, session)
     phone.set_item(case_id, checklist_id, "no-such-item", True)
     phone._mutation("set_item", case_id, checklist_id=checklist_id, item_key="Bad Key!", done=1)
+    phone.add_note(case_id, "a NUL \x00 cannot be stored")
+    phone._mutation("add_note", "not-a-case\x00", note_id=new_id(), body="x")
     phone.add_note(case_id, "still arrives")
     statuses = [r["status"] for r in phone.push()]
-    assert statuses == ["rejected", "rejected", "applied"]
+    assert statuses == ["rejected", "rejected", "rejected", "rejected", "applied"]
     phone.pull()
     assert [n["body"] for n in phone.cases[case_id]["notes"]] == ["still arrives"]
 

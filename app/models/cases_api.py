@@ -8,10 +8,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.models.base import Role
 from app.models.cases import CaseStage
 
+# No control characters (PostgreSQL cannot store NUL; none belong in an email or a note).
+_PLAIN = r"^[^\x00-\x1f\x7f]*$"
+_MULTILINE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+Email = Annotated[str, Field(min_length=3, max_length=254, pattern=_PLAIN)]
 Uuid = Annotated[str, Field(pattern=r"^[0-9a-fA-F-]{36}$")]
 Key = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
 CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
-NoteBody = Annotated[str, Field(min_length=1, max_length=1000)]
+NoteBody = Annotated[str, Field(min_length=1, max_length=1000, pattern=_MULTILINE)]
 
 
 class Strict(BaseModel):
@@ -19,7 +23,7 @@ class Strict(BaseModel):
 
 
 class LoginRequest(Strict):
-    email: Annotated[str, Field(min_length=3, max_length=254)]
+    email: Email
     password: Annotated[str, Field(min_length=1, max_length=128)]
 
 
@@ -41,14 +45,16 @@ class ChecklistSpec(Strict):
 
 class CaseCreate(Strict):
     id: Uuid | None = None
-    reference: Annotated[str | None, Field(max_length=32)] = None  # generated when absent
+    reference: Annotated[str | None, Field(max_length=32, pattern=_PLAIN)] = (
+        None  # generated if absent
+    )
     country: CountryCode
     stage: CaseStage = CaseStage.preparing
     checklists: list[ChecklistSpec] = []
 
 
 class AssignWorker(Strict):
-    email: Annotated[str, Field(min_length=3, max_length=254)]
+    email: Email
 
 
 class ItemStateOut(BaseModel):
@@ -169,7 +175,7 @@ class _Mutation(BaseModel):
 
 class CreateCaseMutation(_Mutation):
     type: Literal["create_case"]
-    reference: Annotated[str | None, Field(max_length=32)] = None
+    reference: Annotated[str | None, Field(max_length=32, pattern=_PLAIN)] = None
     country: CountryCode
     stage: CaseStage = CaseStage.preparing
     checklists: list[ChecklistSpec] = []

@@ -8,6 +8,7 @@ number taken under a row lock, never a timestamp.
 
 import hashlib
 import json
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -15,6 +16,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import delete, func, update
+from sqlalchemy.exc import DataError
 from sqlmodel import Session, col, select
 
 from app.core.config import Settings
@@ -58,6 +60,7 @@ _MUTATION = TypeAdapter(Mutation)
 # replayed mutation can never create a second sibling.
 _SIBLING_NAMESPACE = uuid.UUID("6f1c2a4e-8d0b-4c7e-9a53-2b1e5d7f9c10")
 CURSOR_PREFIX = "c1."
+_UUID = re.compile(r"^[0-9a-fA-F-]{36}$")
 
 
 @dataclass
@@ -475,9 +478,12 @@ def push(
             status, reason, case_id = outcome.status, None, outcome.case_id
             session.flush()
             savepoint.commit()
-        except (_Rejected, ValidationError) as exc:
+        except (_Rejected, ValidationError, DataError) as exc:
+            # DataError: a value the database cannot store; this mutation alone is refused.
             savepoint.rollback()
-            status, case_id = "rejected", payload.get("case_id")
+            raw_case = payload.get("case_id")
+            case_id = raw_case if isinstance(raw_case, str) and _UUID.match(raw_case) else None
+            status = "rejected"
             reason = exc.reason if isinstance(exc, _Rejected) else "invalid"
         session.add(
             AppliedMutation(

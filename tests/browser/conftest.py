@@ -35,6 +35,7 @@ class LiveServer:
     url: str
     frontend_dir: Path
     log: Path
+    database_url: str  # the server's database, for tests that change content behind its back
 
     def get(self, path: str, **kwargs: Any) -> httpx.Response:
         return httpx.get(self.url + path, timeout=10, **kwargs)
@@ -67,9 +68,10 @@ def live_server(
     root = tmp_path_factory.mktemp("live")
     frontend = root / "frontend"
     shutil.copytree(PROJECT_ROOT / "frontend", frontend)
+    database_url = databases.new_url()
     env = {
         **os.environ,
-        "HOMEWARD_DATABASE_URL": databases.new_url(),
+        "HOMEWARD_DATABASE_URL": database_url,
         "HOMEWARD_FRONTEND_DIR": str(frontend),
         "HOMEWARD_ENVIRONMENT": "test",
         "HOMEWARD_LOG_LEVEL": "warning",
@@ -92,7 +94,7 @@ def live_server(
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, proc, log)
-        yield LiveServer(url=url, frontend_dir=frontend, log=log)
+        yield LiveServer(url=url, frontend_dir=frontend, log=log, database_url=database_url)
     finally:
         proc.terminate()
         try:
