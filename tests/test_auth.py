@@ -1,8 +1,12 @@
+from datetime import timedelta
+
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from app.core.config import get_settings
 from app.models import Role, UserSession
+from app.models.base import utcnow
 from app.services.auth import revoke_all_sessions
 from tests.factories import PASSWORD, bearer, make_user
 
@@ -100,8 +104,6 @@ def test_cookie_requests_that_change_state_need_the_csrf_header(
 def test_idle_sessions_expire(client: TestClient, session: Session) -> None:
     headers = bearer(client, make_user(session))
     record = session.exec(select(UserSession)).all()[-1]
-    from datetime import timedelta
-
     record.last_seen_at = record.last_seen_at - timedelta(
         minutes=get_settings().session_idle_minutes + 1
     )
@@ -121,3 +123,29 @@ def test_control_characters_in_an_email_are_a_422_not_a_500(client: TestClient) 
     )
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_failed_logins_are_throttled_per_address_across_accounts(
+    app: FastAPI, session: Session
+) -> None:
+    strict = get_settings().model_copy(update={"login_max_failures_per_address": 3})
+    app.dependency_overrides[get_settings] = lambda: strict
+    with TestClient(app) as client:
+        users = [make_user(session) for _ in range(4)]
+        for user in users[:3]:  # one failure each: no single account reaches its limit
+            bad = client.post("/api/v1/auth/login", json={"email": user.email, "password": "x"})
+            assert bad.status_code == 401
+        blocked = client.post(
+            "/api/v1/auth/login", json={"email": users[3].email, "password": PASSWORD}
+        )
+    assert blocked.status_code == 429
+    assert "retry-after" in blocked.headers
+
+
+def test_sessions_end_at_their_absolute_expiry(client: TestClient, session: Session) -> None:
+    headers = bearer(client, make_user(session))
+    record = session.exec(select(UserSession)).all()[-1]
+    record.expires_at = utcnow() - timedelta(seconds=1)
+    session.add(record)
+    session.commit()
+    assert client.get("/api/v1/auth/me", headers=headers).status_code == 401
