@@ -4,6 +4,7 @@ import { h, replaceChildren } from './dom.js';
 import { t } from './i18n.js';
 import * as store from './store.js';
 import * as content from './content.js';
+import * as languages from './languages.js';
 import * as router from './router.js';
 import { paths } from './router.js';
 import { setupQuickExit, quickExitButton } from './quickexit.js';
@@ -44,7 +45,17 @@ function buildChrome() {
     main.focus();
   });
   document.body.replaceChildren(skip, header, main, nav);
-  ui = { brand, main, nav, update, updateBtn };
+  ui = { brand, main, nav, update, updateBtn, updateText, skip, exit: header.querySelector('[data-quick-exit]') };
+}
+
+// The chrome is built once; its labels follow the UI language of every render.
+function labelChrome() {
+  ui.brand.textContent = t('Homeward');
+  ui.skip.textContent = t('Skip to content');
+  ui.exit.textContent = t('Quick exit');
+  ui.updateText.textContent = t('Update available');
+  ui.updateBtn.textContent = t('Update now');
+  ui.nav.setAttribute('aria-label', t('Main'));
 }
 
 function offerUpdate(accept) {
@@ -82,11 +93,6 @@ export async function requestPersistence() {
   return granted;
 }
 
-function setDocLang(locale, direction) {
-  document.documentElement.lang = locale;
-  document.documentElement.dir = direction === 'rtl' ? 'rtl' : 'ltr';
-}
-
 async function ensureBundle(locale, main) {
   await content.activate(locale);
   if (content.bundle()) return true;
@@ -101,7 +107,14 @@ async function ensureBundle(locale, main) {
   return !!content.bundle();
 }
 
+// Outreach workers' screens load on demand (the files are precached, so this works offline too).
+const worker = (name) => async (root, ctx) => (await import('./cases/screens.js'))[name](root, ctx);
+
 const VIEWS = {
+  signin: worker('signinView'),
+  cases: worker('casesView'),
+  casenew: worker('newCaseView'),
+  case: worker('caseView'),
   home,
   item: itemView,
   checklists: checklistList,
@@ -131,11 +144,14 @@ export async function render({ quiet = false } = {}) {
     if (seq !== renderSeq) return;
     if (!ok) view = notDownloaded;
     else {
-      setDocLang(route.locale, content.bundle().direction);
       view = route.name === 'home' && !state.prefs.audience ? welcome : VIEWS[route.name];
-      if (state.prefs.locale !== route.locale && state.prefs.audience) await savePrefs({ locale: route.locale });
+      const peek = languages.peekFrom(route); // "Read in English" does not change the language
+      if (state.prefs.locale !== route.locale && state.prefs.audience && !peek) await savePrefs({ locale: route.locale });
     }
   } else view = notFound;
+  await languages.prepare(route, state); // catalog + <html lang dir> for this screen
+  if (seq !== renderSeq) return;
+  labelChrome();
   const frag = document.createDocumentFragment();
   const title = await view(frag, ctx);
   if (seq !== renderSeq) return;
@@ -143,6 +159,7 @@ export async function render({ quiet = false } = {}) {
   main.replaceChildren(frag);
   document.title = title && title !== t('Homeward') ? `${title} · ${t('Homeward')}` : t('Homeward');
   main.dataset.view = view === welcome ? 'welcome' : view === notDownloaded ? 'not-downloaded' : route.name;
+  languages.keepEnglish();
   if (quiet) return;
   if (!(route.hash && router.focusHash())) {
     const h1 = main.querySelector('h1');
@@ -173,6 +190,8 @@ async function boot() {
   await render();
   refresh();
   window.addEventListener('online', refresh);
+  // A worker's cases sync on open; the sync code loads only on a device that holds worker data.
+  store.all('syncmeta').then((m) => m.length && import('./cases/core.js').then((s) => s.boot()));
 }
 
 boot();

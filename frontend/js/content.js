@@ -1,11 +1,17 @@
 // Language bundles: downloaded once into IndexedDB, revalidated with If-None-Match when online.
+// A record also holds its language's UI catalog (/api/v1/i18n/{locale}) as `catalog`
+// {etag, dir, messages, bytes}: downloaded, revalidated and removed with the bundle.
 import * as store from './store.js';
 import { buildIndex, htmlToText } from './search.js';
 
+export const SOURCE = 'en'; // msgids are English: no catalog to fetch
+const EMPTY_CATALOG = { etag: null, dir: 'ltr', messages: {}, bytes: 0 };
 const FALLBACK_LOCALES = { default: 'en', locales: [{ code: 'en', name: 'English', native_name: 'English', direction: 'ltr' }] };
 
-let active = null; // {locale, version, etag, bytes, fetched_at, data}
+let active = null; // {locale, version, etag, bytes, fetched_at, data, catalog}
 let index = null;
+let listed = null; // the locale list, fetched once per session
+const fetched = new Map(); // catalogs fetched before their bundle (first run)
 
 export const bundle = () => (active ? active.data : null);
 export const activeRecord = () => active;
@@ -18,53 +24,91 @@ export async function activate(locale) {
   return active;
 }
 
-async function fetchBundle(locale, etag) {
+async function getJson(path, etag) {
   const headers = { Accept: 'application/json' };
   if (etag) headers['If-None-Match'] = etag;
-  const res = await fetch(`/api/v1/content/${encodeURIComponent(locale)}`, {
-    headers,
-    cache: 'no-store',
-    credentials: 'omit',
-  });
+  const res = await fetch(path, { headers, cache: 'no-store', credentials: 'omit' });
   if (res.status === 304) return null;
   if (!res.ok) throw new Error(`HTTP ${res.status}`);
   const text = await res.text();
-  const data = JSON.parse(text);
-  if (!data || !Array.isArray(data.items)) throw new Error('Malformed bundle');
-  const rec = {
-    locale,
-    version: data.version,
-    etag: res.headers.get('ETag'),
-    bytes: new Blob([text]).size,
-    fetched_at: new Date().toISOString(),
-    data,
-  };
-  await store.put('bundles', rec);
-  return rec;
+  return { data: JSON.parse(text), etag: res.headers.get('ETag'), bytes: new Blob([text]).size };
 }
 
-export async function download(locale) {
-  const rec = await fetchBundle(locale, null);
-  if (active && active.locale === locale) {
+async function fetchBundle(locale, etag) {
+  const got = await getJson(`/api/v1/content/${encodeURIComponent(locale)}`, etag);
+  if (!got) return null;
+  const { data } = got;
+  if (!data || !Array.isArray(data.items)) throw new Error('Malformed bundle');
+  return { locale, version: data.version, etag: got.etag, bytes: got.bytes, fetched_at: new Date().toISOString(), data };
+}
+
+async function fetchCatalog(locale, etag) {
+  const got = await getJson(`/api/v1/i18n/${encodeURIComponent(locale)}`, etag);
+  if (!got) return null;
+  const { data } = got;
+  if (!data || typeof data.messages !== 'object') throw new Error('Malformed catalog');
+  return { etag: got.etag, dir: data.dir === 'rtl' ? 'rtl' : 'ltr', messages: data.messages, bytes: got.bytes };
+}
+
+// New bundle and/or catalog into a record; `bytes` counts both.
+function merge(old, got, catalog) {
+  const cat = catalog || (old && old.catalog) || null;
+  const bundleBytes = got ? got.bytes : old.bytes - ((old.catalog && old.catalog.bytes) || 0);
+  return { ...(got || old), catalog: cat, bytes: bundleBytes + ((cat && cat.bytes) || 0) };
+}
+
+async function save(rec) {
+  await store.put('bundles', rec);
+  if (active && active.locale === rec.locale) {
+    if (active.data !== rec.data) index = null;
     active = rec;
-    index = null;
   }
   return rec;
 }
 
-// Checks every downloaded bundle; returns the locales whose content changed.
+export async function download(locale) {
+  const [got, catalog] = await Promise.all([
+    fetchBundle(locale, null),
+    locale === SOURCE ? EMPTY_CATALOG : fetched.get(locale) || fetchCatalog(locale).catch(() => null),
+  ]);
+  fetched.delete(locale);
+  const rec = await save(merge(null, got, catalog));
+  if (locale === SOURCE) await store.setMeta('english', 'kept');
+  return rec;
+}
+
+// A language's catalog from the device; else fetched once, and stored in its record (one saved
+// without it) or kept in memory until its bundle is downloaded (first run).
+export async function catalogFor(locale) {
+  if (locale === SOURCE) return EMPTY_CATALOG;
+  const rec = active && active.locale === locale ? active : await store.get('bundles', locale);
+  if (rec && rec.catalog) return rec.catalog;
+  if (!fetched.has(locale) && navigator.onLine) {
+    try {
+      fetched.set(locale, await fetchCatalog(locale));
+    } catch {
+      return null;
+    }
+  }
+  const catalog = fetched.get(locale) || null;
+  if (rec && catalog) await save(merge(rec, null, catalog));
+  return catalog;
+}
+
+// Checks every downloaded bundle and its catalog; returns the locales where either changed.
 export async function revalidateAll() {
   const changed = [];
   for (const s of await store.bundleSummaries()) {
     try {
-      const rec = await fetchBundle(s.locale, s.etag);
-      if (rec) {
-        changed.push(s.locale);
-        if (active && active.locale === s.locale) {
-          active = rec;
-          index = null;
-        }
-      }
+      const [got, catalog] = await Promise.all([
+        fetchBundle(s.locale, s.etag),
+        s.locale === SOURCE ? null : fetchCatalog(s.locale, s.catalog_etag).catch(() => null),
+      ]);
+      if (!got && !catalog) continue;
+      const old = await store.get('bundles', s.locale);
+      if (!old) continue; // removed meanwhile
+      await save(merge(old, got, catalog));
+      changed.push(s.locale);
     } catch {
       // Offline or server trouble: keep what we have and try again later.
     }
@@ -75,16 +119,18 @@ export async function revalidateAll() {
 export async function remove(locale) {
   await store.del('bundles', locale);
   if (active && active.locale === locale) active = null;
+  if (locale === SOURCE) await store.setMeta('english', 'removed');
 }
 
 export async function locales() {
+  if (listed) return listed;
   if (navigator.onLine) {
     try {
       const res = await fetch('/api/v1/locales', { cache: 'no-store', credentials: 'omit' });
       if (res.ok) {
-        const data = await res.json();
-        await store.setMeta('locales', data);
-        return data;
+        listed = await res.json();
+        await store.setMeta('locales', listed);
+        return listed;
       }
     } catch {
       // fall through to the stored list

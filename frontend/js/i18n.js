@@ -1,7 +1,8 @@
 // One entry point for every user-visible string: t(msgid, params) and nt(singular, plural, n, params).
 // Calls must use literal strings so that `pybabel extract` (javascript method, keywords t and
-// nt:1,2) can find them. English is the identity; a later issue loads a catalog per locale from
-// /api/v1/i18n/{locale} ({messages: {msgid: str | {one, few, many, other, ...}}}) via setCatalog.
+// nt:1,2) can find them. English is the identity; languages.js applies the catalog of the UI
+// language (from /api/v1/i18n/{locale}, kept in its bundle record) with setCatalog:
+// {msgid: str | {one, few, many, other, ...}}, plural forms chosen with Intl.PluralRules.
 
 let current = { locale: 'en', dir: 'ltr', messages: {} };
 let rules = new Intl.PluralRules('en');
@@ -52,9 +53,9 @@ export function formatBytes(bytes) {
   return t('{size} MB', { size: formatNumber(kb / 1024, { maximumFractionDigits: 1 }) });
 }
 
-export function formatDate(iso) {
+export function formatDate(iso, dateStyle = 'medium') {
   try {
-    return new Intl.DateTimeFormat(current.locale, { dateStyle: 'medium' }).format(new Date(iso));
+    return new Intl.DateTimeFormat(current.locale, { dateStyle }).format(new Date(iso));
   } catch {
     return iso;
   }

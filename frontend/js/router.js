@@ -4,6 +4,7 @@
 //   /{locale}/tools/{slug}    overview and tools       /{locale}/pages/{slug}  returnee pages
 //   /{locale}/checklists[/{slug}]   /{locale}/glossary[#term-{key}]   /{locale}/search?q=
 //   /{locale}/settings        /{locale}/about
+//   /{locale}/signin   /{locale}/cases   /{locale}/cases/new   /{locale}/cases/{id}   (outreach workers)
 // In-app navigation REPLACES the current history entry (never pushes): the tab only ever holds
 // one Homeward entry, so quick exit (location.replace) leaves nothing of Homeward to go back to.
 
@@ -19,6 +20,10 @@ export const paths = {
   search: (l, q) => `/${l}/search${q ? `?q=${encodeURIComponent(q)}` : ''}`,
   settings: (l) => `/${l}/settings`,
   about: (l) => `/${l}/about`,
+  signin: (l) => `/${l}/signin`,
+  cases: (l) => `/${l}/cases`,
+  newCase: (l) => `/${l}/cases/new`,
+  case: (l, id) => `/${l}/cases/${encodeURIComponent(id)}`,
 };
 
 export function parse(loc = location) {
@@ -30,11 +35,13 @@ export function parse(loc = location) {
   if (!section) return r('home');
   if ((section === 'tools' || section === 'pages') && slug) return r('item', { slug });
   if (section === 'checklists') return slug ? r('checklist', { slug }) : r('checklists');
+  if (section === 'cases') return !slug ? r('cases') : slug === 'new' ? r('casenew') : r('case', { id: slug });
   if (slug) return r('notfound');
   if (section === 'glossary') return r('glossary', { hash: loc.hash.slice(1) });
   if (section === 'search') return r('search', { q: new URLSearchParams(loc.search).get('q') || '' });
   if (section === 'settings') return r('settings');
   if (section === 'about') return r('about');
+  if (section === 'signin') return r('signin');
   return r('notfound');
 }
 

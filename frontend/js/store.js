@@ -1,9 +1,14 @@
 // Minimal promise wrapper around IndexedDB. Everything Homeward keeps lives here, on the device only:
-//   bundles: {locale, version, etag, bytes, fetched_at, data}   one language bundle per record
+//   bundles: {locale, version, etag, bytes, fetched_at, data, catalog}   one language per record (catalog: UI strings)
 //   meta:    {key, value}                                       preferences, locale list, markers
 //   steps:   {id: "<checklist>/<item>", done, at}               the user's own ticks ("my steps")
+// Signed-in outreach workers only (v2; all three are wiped on sign-out, see cases/core.js):
+//   cases:    {id, server, view}   last pulled snapshot, and that snapshot with pending changes applied
+//   outbox:   mutation (keyPath seq) offline changes in order, written in the same transaction as the case
+//   syncmeta: {key, value}         user, device/seq/clock/cursor/last sync, notices, rejected changes
 const DB_NAME = 'homeward';
-const DB_VERSION = 1;
+const DB_VERSION = 2;
+export const CASE_STORES = ['cases', 'outbox', 'syncmeta'];
 let dbp = null;
 
 export function openDb() {
@@ -15,14 +20,21 @@ export function openDb() {
         if (!db.objectStoreNames.contains('bundles')) db.createObjectStore('bundles', { keyPath: 'locale' });
         if (!db.objectStoreNames.contains('meta')) db.createObjectStore('meta', { keyPath: 'key' });
         if (!db.objectStoreNames.contains('steps')) db.createObjectStore('steps', { keyPath: 'id' });
+        if (!db.objectStoreNames.contains('cases')) db.createObjectStore('cases', { keyPath: 'id' });
+        if (!db.objectStoreNames.contains('outbox')) db.createObjectStore('outbox', { keyPath: 'seq' });
+        if (!db.objectStoreNames.contains('syncmeta')) db.createObjectStore('syncmeta', { keyPath: 'key' });
       };
       r.onsuccess = () => {
         const db = r.result;
-        db.onversionchange = () => db.close();
+        // A newer version of the app (another tab) upgrades the schema: let it, reopen next time.
+        db.onversionchange = () => {
+          db.close();
+          dbp = null;
+        };
         resolve(db);
       };
       r.onerror = () => reject(r.error);
-      r.onblocked = () => reject(new Error('IndexedDB blocked'));
+      // onblocked: an older tab still has the database open; onsuccess follows once it closes.
     });
   }
   return dbp;
@@ -45,6 +57,48 @@ export const put = (store, value) => run(store, 'readwrite', (s) => s.put(value)
 export const del = (store, key) => run(store, 'readwrite', (s) => s.delete(key));
 export const clear = (store) => run(store, 'readwrite', (s) => s.clear());
 
+const asPromise = (r) =>
+  new Promise((resolve, reject) => {
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error);
+  });
+
+// One transaction over several stores: fn(os) gets os(name) → {get, all, put, delete, clear}
+// returning promises. Await only these inside fn (anything else lets the transaction commit).
+// Resolves with fn's result once the transaction has committed; rejects (and aborts) otherwise.
+export async function tx(stores, mode, fn) {
+  const db = await openDb();
+  const t = db.transaction(stores, mode);
+  const done = new Promise((resolve, reject) => {
+    t.oncomplete = resolve;
+    t.onabort = t.onerror = () => reject(t.error || new Error('transaction aborted'));
+  });
+  done.catch(() => {});
+  const os = (name) => {
+    const s = t.objectStore(name);
+    return {
+      get: (k) => asPromise(s.get(k)),
+      all: () => asPromise(s.getAll()),
+      put: (v) => asPromise(s.put(v)),
+      delete: (k) => asPromise(s.delete(k)),
+      clear: () => asPromise(s.clear()),
+    };
+  };
+  let result;
+  try {
+    result = await fn(os);
+  } catch (e) {
+    try {
+      t.abort();
+    } catch {
+      // already finished
+    }
+    throw e;
+  }
+  await done;
+  return result;
+}
+
 export async function getMeta(key, fallback = null) {
   const rec = await get('meta', key);
   return rec ? rec.value : fallback;
@@ -58,8 +112,8 @@ export function bundleSummaries() {
     s.openCursor().onsuccess = (e) => {
       const c = e.target.result;
       if (!c) return;
-      const { locale, version, etag, bytes, fetched_at } = c.value;
-      out.push({ locale, version, etag, bytes, fetched_at });
+      const { locale, version, etag, bytes, fetched_at, catalog } = c.value;
+      out.push({ locale, version, etag, bytes, fetched_at, catalog_etag: catalog ? catalog.etag : null });
       c.continue();
     };
     return out;

@@ -3,10 +3,8 @@ outbox, sync that converges two workers' conflicting offline edits and tells the
 change lost, sign-out that warns and wipes, and an expired session that discards nothing."""
 
 import json
-import os
 import re
 import secrets
-import subprocess
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -14,10 +12,14 @@ from typing import Any
 import httpx
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
+from sqlalchemy import Engine
+from sqlmodel import Session
 
-from app.core.config import PROJECT_ROOT
-from tests.browser.conftest import HOMEWARD_CLI, LiveServer
+from app.core.db import build_engine
+from app.models import Role
+from app.services.users import create_user
+from tests.browser.conftest import LiveServer
 from tests.browser.helpers import first_run, wait_sw_activated, wait_view
 
 pytestmark = pytest.mark.browser
@@ -53,23 +55,18 @@ CACHED_URLS = """async () => {
 # --- helpers -----------------------------------------------------------------------------------
 
 
-def make_worker(live_server: LiveServer, name: str) -> str:
+@pytest.fixture(scope="module")
+def server_db(live_server: LiveServer) -> Iterator[Engine]:
+    engine = build_engine(live_server.database_url)
+    yield engine
+    engine.dispose()
+
+
+def make_worker(server_db: Engine, name: str) -> str:
+    """A worker account in the live server's database, made with the app's own service."""
     email = f"{name}-{secrets.token_hex(4)}@example.org"
-    env = {
-        **os.environ,
-        "HOMEWARD_DATABASE_URL": live_server.database_url,
-        "HOMEWARD_ENVIRONMENT": "test",
-    }
-    done = subprocess.run(
-        [str(HOMEWARD_CLI), "users", "create", "--email", email, "--role", "worker"]
-        + ["--password-stdin"],
-        input=PASSWORD + "\n",
-        env=env,
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-    )
-    assert done.returncode == 0, done.stderr
+    with Session(server_db) as session:
+        create_user(session, email=email, role=Role.worker, password=PASSWORD)
     return email
 
 
@@ -195,9 +192,10 @@ def test_offline_edits_survive_a_reload_and_reach_the_server(
     context: BrowserContext,
     page: Page,
     live_server: LiveServer,
+    server_db: Engine,
     pre_return: list[dict[str, Any]],
 ) -> None:
-    email = make_worker(live_server, "anna")
+    email = make_worker(server_db, "anna")
     sign_in(page, email)
     expect(page.get_by_text(f"Signed in as {email}.")).to_be_visible()
 
@@ -222,7 +220,9 @@ def test_offline_edits_survive_a_reload_and_reach_the_server(
     wait_view(page, "case")
     case_id = page.url.rsplit("/", 1)[1]
     heading = page.get_by_role("heading", level=1)
-    expect(heading).to_have_text(re.compile(r"^Case HW-[2-9B-DF-HJ-NP-TV-XZ]{4}-[2-9B-DF-HJ-NP-TV-XZ]{4}$"))
+    expect(heading).to_have_text(
+        re.compile(r"^Case HW-[2-9B-DF-HJ-NP-TV-XZ]{4}-[2-9B-DF-HJ-NP-TV-XZ]{4}$")
+    )
     wait_all_sent(page)  # created on the server shortly after
     reference_code = heading.inner_text().removeprefix("Case ")
     assert server_case(live_server, email, case_id)["reference"] == reference_code
@@ -243,7 +243,9 @@ def test_offline_edits_survive_a_reload_and_reach_the_server(
     expect(item_box(page, pre_return[1]["key"])).not_to_be_checked()
     expect(page.get_by_text("Prefers a female interpreter.")).to_be_visible()
     expect(pending(page)).to_have_text("3 changes waiting to be sent")
-    expect(page.locator(f"li[data-item='{first['key']}'] [data-pending-badge]").first).to_be_visible()
+    expect(
+        page.locator(f"li[data-item='{first['key']}'] [data-pending-badge]").first
+    ).to_be_visible()
 
     stored = idb(page, "outbox", "cases", "syncmeta")
     box = stored["outbox"]
@@ -265,11 +267,7 @@ def test_offline_edits_survive_a_reload_and_reach_the_server(
     on_server = server_case(live_server, email, case_id)
     states = on_server["checklists"][0]["items"]
     assert states[first["key"]]["done"] is True and states[third["key"]]["done"] is True
-    assert states[first["key"]]["done_on"] == page.evaluate(
-        "(() => { const d = new Date(); return d.getFullYear() + '-' + "
-        "String(d.getMonth() + 1).padStart(2, '0') + '-' + String(d.getDate()).padStart(2, '0'); })()"
-    )
-    assert date.fromisoformat(states[first["key"]]["done_on"])
+    assert states[first["key"]]["done_on"] == date.today().isoformat()  # the phone's own date
     [note] = on_server["notes"]
     assert note["body"] == "Prefers a female interpreter."
     assert note["item_key"] == first["key"]
@@ -294,10 +292,11 @@ def test_two_workers_conflict_offline_and_converge(
     page: Page,
     second_context: BrowserContext,
     live_server: LiveServer,
+    server_db: Engine,
     pre_return: list[dict[str, Any]],
     first_to_sync: str,
 ) -> None:
-    anna, ben = make_worker(live_server, "anna"), make_worker(live_server, "ben")
+    anna, ben = make_worker(server_db, "anna"), make_worker(server_db, "ben")
     step = pre_return[0]
 
     # Anna creates the case, ticks a step online, and adds Ben (online only).
@@ -333,11 +332,12 @@ def test_two_workers_conflict_offline_and_converge(
     assert [m["type"] for m in idb(page, "outbox")["outbox"]] == ["set_item", "add_note"]
     expect(pending(page_b)).to_have_text("2 changes waiting to be sent")
 
-    # Both come back and sync, in either order, then again.
-    context.set_offline(False)
-    second_context.set_offline(False)
+    # They come back one after the other (each syncs on reconnecting), then both sync again.
     order = [page_b, page] if first_to_sync == "colleague" else [page, page_b]
-    for p in order + order:
+    for p in order:
+        p.context.set_offline(False)
+        sync_now(p)
+    for p in order:
         sync_now(p)
 
     # Same merged state everywhere: Anna's later tick wins (Lamport clock), both notes kept.
@@ -365,7 +365,9 @@ def test_two_workers_conflict_offline_and_converge(
     expect(notice).to_have_count(1)
     expect(notice).to_contain_text(f"Case {reference}")
     expect(notice).to_contain_text(step["action"])
-    expect(notice).to_contain_text("It is now done." if first_to_sync == "colleague" else "It stays done.")
+    expect(notice).to_contain_text(
+        "It is now done." if first_to_sync == "colleague" else "It stays done."
+    )
     expect(page.locator("[data-notice]")).to_have_count(0)
     assert_accessible(page_b, "case page with a merge notice")
     notice.get_by_role("button", name=re.compile("^Dismiss")).click()
@@ -374,9 +376,13 @@ def test_two_workers_conflict_offline_and_converge(
 
 
 def test_sign_out_with_unsent_changes_warns_then_wipes_the_device(
-    context: BrowserContext, page: Page, live_server: LiveServer, pre_return: list[dict[str, Any]]
+    context: BrowserContext,
+    page: Page,
+    live_server: LiveServer,
+    server_db: Engine,
+    pre_return: list[dict[str, Any]],
 ) -> None:
-    email = make_worker(live_server, "carla")
+    email = make_worker(server_db, "carla")
     sign_in(page, email)
     create_case(page)
     wait_all_sent(page)
@@ -417,10 +423,13 @@ def test_sign_out_with_unsent_changes_warns_then_wipes_the_device(
 
 
 def test_an_expired_session_keeps_the_outbox_until_the_worker_signs_in_again(
-    context: BrowserContext, live_server: LiveServer, pre_return: list[dict[str, Any]]
+    context: BrowserContext,
+    live_server: LiveServer,
+    server_db: Engine,
+    pre_return: list[dict[str, Any]],
 ) -> None:
     page, errors = watched(context, allowed=r"status of 401")
-    email = make_worker(live_server, "dara")
+    email = make_worker(server_db, "dara")
     sign_in(page, email)
     case_id = create_case(page)
     wait_all_sent(page)
@@ -452,9 +461,9 @@ def test_an_expired_session_keeps_the_outbox_until_the_worker_signs_in_again(
 
 
 def test_worker_screens_have_no_accessibility_violations(
-    page: Page, live_server: LiveServer, pre_return: list[dict[str, Any]]
+    page: Page, server_db: Engine, pre_return: list[dict[str, Any]]
 ) -> None:
-    email = make_worker(live_server, "eli")
+    email = make_worker(server_db, "eli")
     first_run(page, "worker")
     page.goto("/en/signin")
     wait_view(page, "signin")
@@ -482,7 +491,7 @@ def test_worker_screens_have_no_accessibility_violations(
     item_box(page, pre_return[0]["key"]).check()
     add_item_note(page, pre_return[0]["key"], "Shelter place confirmed.")
     add_case_note(page, "Next visit in two weeks.")
-    page.locator("[data-case-notes] details").get_by_text("Edit").click()
+    page.locator("[data-case-notes] details summary").click()
     assert_accessible(page, "case page")
     wait_all_sent(page)
 
@@ -490,3 +499,108 @@ def test_worker_screens_have_no_accessibility_violations(
     wait_view(page, "cases")
     expect(page.locator("[data-list='cases'] > li")).to_have_count(1)
     assert_accessible(page, "cases list")
+
+
+def test_a_refused_change_is_shown_and_does_not_block_the_others(
+    context: BrowserContext, page: Page, server_db: Engine, live_server: LiveServer
+) -> None:
+    email = make_worker(server_db, "fay")
+    sign_in(page, email)
+    case_id = create_case(page)
+    wait_all_sent(page)
+    context.set_offline(True)
+    # A change the server will refuse (a step no checklist has), made through the app's own
+    # client code, followed by a good one.
+    page.evaluate(
+        """async (caseId) => {
+          const core = await import('/static/js/cases/core.js');
+          const c = (await core.snapshot()).cases.find((x) => x.id === caseId);
+          await core.change('set_item', caseId,
+            { checklist_id: c.checklists[0].id, item_key: 'no-such-step', done: true });
+        }""",
+        case_id,
+    )
+    add_case_note(page, "Arrived at the shelter.")
+    expect(pending(page)).to_have_text("2 changes waiting to be sent")
+    context.set_offline(False)
+    sync_now(page)
+    refused = page.locator("[data-rejected]")
+    expect(refused).to_have_count(1)
+    expect(refused).to_contain_text("this step is not in the checklist any more")
+    assert idb(page, "outbox")["outbox"] == []
+    notes = server_case(live_server, email, case_id)["notes"]
+    assert [n["body"] for n in notes] == ["Arrived at the shelter."]
+    assert_accessible(page, "case page with a refused change")
+    refused.get_by_role("button", name=re.compile("^Dismiss")).click()
+    expect(refused).to_have_count(0)
+
+
+FLAG_GUIDANCE = """(caseId) => new Promise((resolve) => {
+  const open = indexedDB.open('homeward');
+  open.onsuccess = () => {
+    const tx = open.result.transaction('cases', 'readwrite');
+    const store = tx.objectStore('cases');
+    store.get(caseId).onsuccess = (e) => {
+      const rec = e.target.result;
+      rec.server.checklists[0].guidance_updated = true;
+      rec.view.checklists[0].guidance_updated = true;
+      store.put(rec);
+    };
+    tx.oncomplete = () => { open.result.close(); resolve(); };
+  };
+})"""
+
+
+def test_guidance_updated_is_shown_and_can_be_marked_reviewed(
+    page: Page, server_db: Engine, live_server: LiveServer
+) -> None:
+    """The server's flag (its computation is tested in tests/test_sync.py) as the app shows it:
+    a badge on the list, a notice on the checklist, and "Mark reviewed" sent as ack_guidance."""
+    email = make_worker(server_db, "gus")
+    sign_in(page, email)
+    case_id = create_case(page)
+    wait_all_sent(page)
+    page.evaluate(FLAG_GUIDANCE, case_id)
+    page.goto("/en/cases")
+    wait_view(page, "cases")
+    expect(page.locator(f"[data-case='{case_id}']")).to_contain_text("Guidance updated — review")
+    page.locator(f"[data-case='{case_id}'] a").click()
+    wait_view(page, "case")
+    flagged = page.locator("[data-guidance-updated]")
+    expect(flagged).to_have_count(1)
+    expect(flagged).to_contain_text("Guidance updated — review")
+    assert_accessible(page, "case page with updated guidance")
+    flagged.get_by_role("button", name="Mark reviewed").click()
+    expect(flagged).to_have_count(0)
+    assert [m["type"] for m in idb(page, "outbox")["outbox"]] == ["ack_guidance"]
+    wait_all_sent(page)
+    assert server_case(live_server, email, case_id)["checklists"][0]["guidance_updated"] is False
+    expect(page.locator("[data-rejected]")).to_have_count(0)
+
+
+def test_a_change_made_while_the_previous_one_is_on_its_way_is_no_conflict(
+    page: Page, server_db: Engine, live_server: LiveServer, pre_return: list[dict[str, Any]]
+) -> None:
+    """Tick, then untick while the tick is still being sent: the untick cannot know the version
+    the tick will create, so it goes without one and nobody is told of a "conflict" with
+    themselves."""
+    email = make_worker(server_db, "hal")
+    sign_in(page, email)
+    case_id = create_case(page)
+    wait_all_sent(page)
+    held: list[Route] = []
+    page.route(
+        "**/api/v1/sync/cases",
+        lambda route: held.append(route) if route.request.method == "POST" else route.continue_(),
+    )
+    key = pre_return[0]["key"]
+    with page.expect_request(lambda r: r.method == "POST" and "/sync/cases" in r.url):
+        item_box(page, key).check()
+    item_box(page, key).uncheck()  # while the tick is on its way
+    held[0].continue_()
+    page.unroute("**/api/v1/sync/cases")
+    sync_now(page)
+    state = server_case(live_server, email, case_id)["checklists"][0]["items"][key]
+    assert state["done"] is False and state["version"] == 2
+    expect(item_box(page, key)).not_to_be_checked()
+    expect(page.locator("[data-notice]")).to_have_count(0)

@@ -198,9 +198,13 @@ def test_first_visit_in_arabic(new_page: Callable[..., Page], live_server: LiveS
         "count": 0,
     }
 
-    # Remembered: opening the app again goes to Arabic.
-    page.goto("/")
-    page.wait_for_url("**/ar/")
+    # Remembered: opening the app again goes to Arabic; the catalog is revalidated with its
+    # ETag like the bundle (304: nothing downloaded again).
+    with page.expect_response(lambda r: r.url.endswith("/api/v1/i18n/ar")) as info:
+        page.goto("/")
+        page.wait_for_url("**/ar/")
+    assert info.value.status == 304
+    assert info.value.request.headers.get("if-none-match") == record["catalog"]["etag"]
     wait_view(page, "home")
     assert_lang(page, "ar", "rtl")
 
@@ -441,7 +445,9 @@ def test_stale_notice_links_to_the_english_original(
     for locale in ("ru", "uk", "ar"):
         page.goto(f"/{locale}/pages/{SLUG}")
         wait_view(page, "item")
-        expect(page.locator("article .notice [data-translation=stale]")).to_contain_text(DATES[locale])
+        expect(page.locator("article .notice [data-translation=stale]")).to_contain_text(
+            DATES[locale]
+        )
         expect(page.locator("article .notice a[data-english]")).to_have_attribute(
             "href", f"/en/pages/{SLUG}?from={locale}"
         )
@@ -493,3 +499,39 @@ def test_farsi_tool_page_says_it_is_shown_in_english(
     expect(page.locator("main > .notice [data-translation=machine]")).to_have_count(1)
     expect(page.locator(".glossary .entry-notice")).to_have_count(0)
     assert_accessible(page, "glossary (fa)")
+
+
+DROP_CATALOG = """(code) => new Promise((resolve) => {
+  const open = indexedDB.open('homeward');
+  open.onsuccess = () => {
+    const tx = open.result.transaction('bundles', 'readwrite');
+    const store = tx.objectStore('bundles');
+    store.get(code).onsuccess = (e) => {
+      const { catalog, ...rest } = e.target.result;
+      store.put(rest);
+    };
+    tx.oncomplete = () => { open.result.close(); resolve(); };
+  };
+})"""
+
+
+def test_bundle_stored_without_catalog_gets_it(
+    new_page: Callable[..., Page], live_server: LiveServer
+) -> None:
+    """A bundle saved by an older app version (no catalog in the record): the next open with a
+    connection fetches the catalog, stores it with the bundle and shows the UI in it."""
+    page = new_page("uk")
+    page.goto("/")
+    wait_view(page, "welcome")
+    welcome_continue(page, "returnee")
+    page.evaluate(DROP_CATALOG, "uk")
+    assert page.evaluate(RECORD, "uk")["catalog"] is None
+    page.reload()
+    wait_view(page, "home")
+    assert_lang(page, "uk", "ltr")
+    assert_chrome_in(page, catalog(live_server, "uk"))
+    # Stored before the screen was drawn in it.
+    assert (
+        page.evaluate(RECORD, "uk")["catalog"]["etag"]
+        == live_server.get("/api/v1/i18n/uk").headers["etag"]
+    )

@@ -1,18 +1,19 @@
 // Checklist templates, readable by anyone; the reader can tick "my steps". Ticks are stored only
 // in this browser's IndexedDB ("steps" store, key "<checklist>/<item>") and never sent anywhere.
 import { h, nextId } from '../dom.js';
-import { nt, t } from '../i18n.js';
+import { formatNumber, nt, t } from '../i18n.js';
 import * as content from '../content.js';
 import * as store from '../store.js';
 import { paths } from '../router.js';
 import { card, sourcesList, notices, upLink } from './parts.js';
 import { notFound } from './misc.js';
+import { backToTranslation, entryNotice, textAttrs } from '../notices.js';
 
 async function tickedSet() {
   return new Set((await store.all('steps')).map((s) => s.id));
 }
 
-const progressText = (done, n) => nt('{done} of {n} step done', '{done} of {n} steps done', n, { done });
+const progressText = (done, n) => nt('{done} of {n} step done', '{done} of {n} steps done', n, { done: formatNumber(done) });
 
 export async function checklistList(root, ctx) {
   const l = ctx.route.locale;
@@ -25,7 +26,9 @@ export async function checklistList(root, ctx) {
       { class: 'cards' },
       content.checklists().map((c) => {
         const done = c.items.filter((i) => ticked.has(`${c.slug}/${i.key}`)).length;
-        return card(paths.checklist(l, c.slug), c.title, `${c.summary || ''} ${progressText(done, c.items.length)}`.trim(), null, 2);
+        const li = card(paths.checklist(l, c.slug), c.title, c.summary, null, 2, textAttrs(c));
+        li.append(h('p', { class: 'hint' }, progressText(done, c.items.length)));
+        return li;
       }),
     ),
   );
@@ -38,6 +41,7 @@ export async function checklistView(root, ctx) {
   if (!c) return notFound(root, ctx);
   const ticked = await tickedSet();
   const key = (i) => `${c.slug}/${i.key}`;
+  const pathFor = (to) => paths.checklist(to, c.slug);
   const progress = h('p', { class: 'progress', role: 'status', 'data-progress': true });
   const update = () => {
     const done = c.items.filter((i) => ticked.has(key(i))).length;
@@ -67,8 +71,9 @@ export async function checklistView(root, ctx) {
     return h(
       'li',
       null,
-      h('label', { class: 'check' }, input, h('span', null, i.action)),
-      i.reason ? h('p', { id: reasonId, class: 'reason' }, i.reason) : null,
+      h('label', { class: 'check' }, input, h('span', textAttrs(i), i.action)),
+      i.reason ? h('p', { id: reasonId, class: 'reason', ...textAttrs(i) }, i.reason) : null,
+      entryNotice(i, pathFor, c),
       i.inferred ? h('p', { class: 'badge' }, t('Good practice, not stated in the sources')) : null,
     );
   });
@@ -86,17 +91,18 @@ export async function checklistView(root, ctx) {
   update();
   root.append(
     upLink(paths.checklists(l), t('All checklists')),
+    backToTranslation(ctx.route, pathFor),
     h(
       'article',
       { class: 'item', 'data-slug': c.slug },
-      h('h1', null, c.title),
-      notices(c),
-      c.summary ? h('p', { class: 'lead' }, c.summary) : null,
+      h('h1', textAttrs(c), c.title),
+      notices(c, pathFor),
+      c.summary ? h('p', { class: 'lead', ...textAttrs(c) }, c.summary) : null,
       h('p', { class: 'hint' }, t('Your ticks are kept only on this device. Nothing is sent anywhere.')),
       progress,
       list,
       clearBtn,
-      tool ? h('p', null, t('Related guide:'), ' ', h('a', { href: paths.item(l, tool) }, tool.title)) : null,
+      tool ? h('p', null, t('Related guide:'), ' ', h('a', { href: paths.item(l, tool), ...textAttrs(tool) }, tool.title)) : null,
       sourcesList(c.sources),
     ),
   );

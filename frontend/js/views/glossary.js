@@ -4,6 +4,7 @@ import { t } from '../i18n.js';
 import * as content from '../content.js';
 import { paths } from '../router.js';
 import { notices } from './parts.js';
+import { backToTranslation, entryNotice, pageDoc, textAttrs } from '../notices.js';
 
 export function glossaryView(root, ctx) {
   const l = ctx.route.locale;
@@ -14,29 +15,33 @@ export function glossaryView(root, ctx) {
       usedIn.get(k).push(it);
     }
   }
+  const terms = content.glossary();
+  const page = pageDoc(terms); // what all entries share is said once, at the top
   root.append(
+    backToTranslation(ctx.route, (from) => paths.glossary(from) + location.hash),
     h('h1', null, t('Glossary')),
+    notices(page, (to) => paths.glossary(to)),
     h(
       'dl',
       { class: 'glossary' },
-      content.glossary().map((g) => {
+      terms.map((g) => {
         const items = usedIn.get(g.key) || [];
         return h(
           'div',
           { class: 'entry', id: `term-${g.key}` },
-          h('dt', null, g.term),
+          h('dt', textAttrs(g), g.term),
           h(
             'dd',
             null,
-            notices(g),
-            h('p', null, g.definition),
+            entryNotice(g, (to) => paths.glossary(to, g.key), page),
+            h('p', textAttrs(g), g.definition),
             items.length
               ? h(
                   'p',
                   { class: 'used-in' },
                   t('Used in:'),
                   ' ',
-                  items.map((it, n) => [n ? ', ' : '', h('a', { href: paths.item(l, it) }, it.title)]),
+                  items.map((it, n) => [n ? ', ' : '', h('a', { href: paths.item(l, it), ...textAttrs(it) }, it.title)]),
                 )
               : null,
           ),

@@ -24,6 +24,10 @@ export function home(root, ctx) {
     root.append(
       h('h1', null, t('Homeward')),
       h('p', { class: 'lead' }, t('Guidance on immigration status, safe return and reintegration of victims of trafficking.')),
+      section(
+        t('Your cases'),
+        h('ul', { class: 'cards' }, card(paths.cases(l), t('Return cases'), t('Checklists and notes for the people you follow, on this phone, also offline. Needs a worker account.'))),
+      ),
       section(t('The ten tools'), guideList),
       section(t('Plain-language pages for returnees'), pagesList),
       section(t('More'), more),

@@ -7,6 +7,7 @@ import * as content from '../content.js';
 import { paths } from '../router.js';
 import { quickExitButton } from '../quickexit.js';
 import { notices, section, sourcesList, upLink } from './parts.js';
+import { backToTranslation, bdi, fillNodes, textAttrs } from '../notices.js';
 import { notFound } from './misc.js';
 
 const SKIP = 'a,h1,h2,h3,h4,h5,h6,code,pre,dialog';
@@ -62,6 +63,11 @@ function termDialog(locale) {
     open(g) {
       title.textContent = g.term;
       body.textContent = g.definition;
+      const { lang = '', dir = '' } = textAttrs(g);
+      for (const el of [title, body]) {
+        el.lang = lang;
+        el.dir = dir;
+      }
       more.setAttribute('href', paths.glossary(locale, g.key));
       dialog.showModal();
     },
@@ -72,7 +78,8 @@ export function itemView(root, ctx) {
   const l = ctx.route.locale;
   const it = content.item(ctx.route.slug);
   if (!it) return notFound(root, ctx);
-  const prose = h('div', { class: 'prose' });
+  const text = textAttrs(it); // lang/dir when shown in a fallback language
+  const prose = h('div', { class: 'prose', ...text });
   prose.innerHTML = it.body_html || ''; // sanitised by the server; CSP forbids inline script anyway
   const glossary = content.glossary();
   linkTerms(prose, glossary, (key) => paths.glossary(l, key));
@@ -96,8 +103,9 @@ export function itemView(root, ctx) {
             h(
               'li',
               null,
-              h('strong', null, t('{instrument}, article {article}', { instrument: a.instrument_name || a.instrument, article: a.article })),
-              a.title ? h('span', null, ` — ${a.title}`) : null,
+              // Instrument names and article titles are English: isolated inside RTL sentences.
+              h('strong', null, fillNodes(t('{instrument}, article {article}'), { instrument: bdi(a.instrument_name || a.instrument, 'en'), article: bdi(a.article) })),
+              a.title ? h('span', null, ' — ', bdi(a.title, 'en')) : null,
             ),
           ),
         ),
@@ -105,7 +113,7 @@ export function itemView(root, ctx) {
     : null;
   const lists = (it.related_checklists || []).map((s) => content.checklist(s)).filter(Boolean);
   const checklists = lists.length
-    ? section(t('Checklists'), h('ul', { class: 'links' }, lists.map((c) => h('li', null, h('a', { href: paths.checklist(l, c.slug) }, c.title)))))
+    ? section(t('Checklists'), h('ul', { class: 'links' }, lists.map((c) => h('li', textAttrs(c), h('a', { href: paths.checklist(l, c.slug) }, c.title)))))
     : null;
   const terms = (it.related_glossary || []).map((k) => content.term(k)).filter(Boolean);
   const termsSection = terms.length
@@ -114,20 +122,21 @@ export function itemView(root, ctx) {
         h(
           'dl',
           { class: 'terms' },
-          terms.map((g) => [h('dt', null, h('a', { href: paths.glossary(l, g.key) }, g.term)), h('dd', null, g.definition)]),
+          terms.map((g) => [h('dt', textAttrs(g), h('a', { href: paths.glossary(l, g.key) }, g.term)), h('dd', textAttrs(g), g.definition)]),
         ),
       )
     : null;
 
   root.append(
     upLink(paths.home(l), t('Back to home')),
+    backToTranslation(ctx.route, (from) => paths.item(from, it)),
     h(
       'article',
       { class: 'item', 'data-slug': it.slug },
       it.tool_number ? h('p', { class: 'kicker' }, t('Tool {number}', { number: it.tool_number })) : null,
-      h('h1', null, it.title),
-      notices(it),
-      it.summary ? h('p', { class: 'lead' }, it.summary) : null,
+      h('h1', text, it.title),
+      notices(it, (to) => paths.item(to, it)),
+      it.summary ? h('p', { class: 'lead', ...text }, it.summary) : null,
       prose,
       articles,
       checklists,

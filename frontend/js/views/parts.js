@@ -2,20 +2,24 @@
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { paths } from '../router.js';
+import { textAttrs } from '../notices.js';
 
-export function card(href, title, summary, kicker, level = 3) {
+export { notices } from '../notices.js';
+
+// `text`: lang/dir of title and summary when they are in another language than the interface.
+export function card(href, title, summary, kicker, level = 3, text = null) {
   return h(
     'li',
     { class: 'card' },
     kicker ? h('p', { class: 'kicker' }, kicker) : null,
-    h(`h${level}`, null, h('a', { href, class: 'stretch' }, title)),
-    summary ? h('p', null, summary) : null,
+    h(`h${level}`, text, h('a', { href, class: 'stretch' }, title)),
+    summary ? h('p', text, summary) : null,
   );
 }
 
 export function itemCard(locale, it) {
   const kicker = it.tool_number ? t('Tool {number}', { number: it.tool_number }) : null;
-  return card(paths.item(locale, it), it.title, it.summary, kicker);
+  return card(paths.item(locale, it), it.title, it.summary, kicker, 3, textAttrs(it));
 }
 
 export function section(title, ...children) {
@@ -26,15 +30,6 @@ export function upLink(href, label) {
   return h('p', { class: 'up' }, h('a', { href }, label));
 }
 
-// What the reader should know about the text they see: fallback language, unreviewed, stale.
-export function notices(doc) {
-  const out = [];
-  if (doc.fallback) out.push(t('This text is not yet available in your language. It is shown in the original language.'));
-  if (doc.status === 'machine') out.push(t('This translation has not yet been reviewed by a person.'));
-  if (doc.stale) out.push(t('The original text changed after this translation was made.'));
-  return out.length ? h('div', { class: 'notice' }, out.map((m) => h('p', null, m))) : null;
-}
-
 export function sourcesList(sources) {
   if (!sources || !sources.length) return null;
   return section(
@@ -43,7 +38,8 @@ export function sourcesList(sources) {
       'ul',
       { class: 'sources' },
       sources.map((s) =>
-        h('li', null, h('a', { href: s.url, target: '_blank', rel: 'noopener noreferrer' }, s.title)),
+        // Source titles are in the source's own language (mostly English): let the text decide.
+        h('li', null, h('a', { href: s.url, target: '_blank', rel: 'noopener noreferrer', dir: 'auto' }, s.title)),
       ),
     ),
     h('p', { class: 'hint' }, t('Sources open another website in a new tab and need a connection.')),

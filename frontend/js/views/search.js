@@ -4,6 +4,7 @@ import { nt, t } from '../i18n.js';
 import * as content from '../content.js';
 import { navigate, paths } from '../router.js';
 import { search } from '../search.js';
+import { fillNodes, textAttrs } from '../notices.js';
 
 const KIND = { item: () => t('Guide'), checklist: () => t('Checklist'), term: () => t('Glossary') };
 
@@ -16,7 +17,7 @@ function hrefFor(l, d) {
 export function searchView(root, ctx) {
   const l = ctx.route.locale;
   const inputId = nextId('q');
-  const input = h('input', { id: inputId, type: 'search', name: 'q', value: ctx.route.q, autocomplete: 'off', enterkeyhint: 'search' });
+  const input = h('input', { id: inputId, type: 'search', name: 'q', value: ctx.route.q, autocomplete: 'off', enterkeyhint: 'search', dir: 'auto' });
   const count = h('p', { class: 'status', role: 'status', 'data-count': true });
   const results = h('ol', { class: 'results' });
   const run = () => {
@@ -28,7 +29,8 @@ export function searchView(root, ctx) {
       return;
     }
     const hits = search(content.searchIndex(), q);
-    count.textContent = nt('{n} result for “{q}”', '{n} results for “{q}”', hits.length, { q });
+    // The query is isolated (<bdi dir=auto>): Latin typed into an RTL sentence stays in order.
+    replaceChildren(count, fillNodes(nt('{n} result for “{q}”', '{n} results for “{q}”', hits.length), { q: h('bdi', { dir: 'auto' }, q) }));
     count.dataset.n = String(hits.length);
     replaceChildren(
       results,
@@ -37,8 +39,8 @@ export function searchView(root, ctx) {
           'li',
           { 'data-id': doc.id },
           h('p', { class: 'kicker' }, KIND[doc.kind]()),
-          h('h2', null, h('a', { href: hrefFor(l, doc), class: 'stretch' }, doc.title)),
-          h('p', null, snippet.map((s) => (s.mark ? h('mark', null, s.text) : s.text))),
+          h('h2', textAttrs(doc.ref), h('a', { href: hrefFor(l, doc), class: 'stretch' }, doc.title)),
+          h('p', textAttrs(doc.ref), snippet.map((s) => (s.mark ? h('mark', null, s.text) : s.text))),
         ),
       ),
     );

@@ -163,6 +163,9 @@ export async function settingsView(root, ctx) {
     section(t('Languages on this device'), h('ul', { class: 'languages' }, rows), download),
     section(t('Storage'), await storageSection()),
     section(t('My steps'), h('p', null, t('Ticks you make in checklists are kept only on this device.')), clearSteps),
+    ...(ctx.state.prefs.audience === 'worker'
+      ? [section(t('Outreach worker account'), h('p', null, h('a', { href: paths.cases(l) }, t('Your cases, sign in and sign out'))))]
+      : []),
     section(t('About'), h('p', null, h('a', { href: paths.about(l) }, t('About Homeward, sources and quick exit')))),
   );
   return t('Settings');

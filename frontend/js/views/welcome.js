@@ -1,20 +1,9 @@
 // First run: language (each name in its own script) and who the reader is. Both change later.
 import { h, nextId } from '../dom.js';
-import { t } from '../i18n.js';
+import { t, uiLocale } from '../i18n.js';
 import * as content from '../content.js';
 import * as router from '../router.js';
-
-export function negotiate(preferred, available, fallback) {
-  const codes = available.map((l) => l.code);
-  for (const tag of preferred || []) {
-    const lower = tag.toLowerCase();
-    const exact = codes.find((c) => c.toLowerCase() === lower);
-    if (exact) return exact;
-    const base = codes.find((c) => c.toLowerCase() === lower.split('-')[0]);
-    if (base) return base;
-  }
-  return fallback;
-}
+import { localeList } from '../languages.js';
 
 function choice(name, value, label, checked, attrs) {
   return h(
@@ -26,9 +15,11 @@ function choice(name, value, label, checked, attrs) {
 }
 
 export async function welcome(root, ctx) {
-  const list = await content.locales();
+  const list = await localeList();
   const { prefs } = ctx.state;
-  const chosen = ctx.route.locale || prefs.locale || negotiate(navigator.languages, list.locales, list.preferred || list.default);
+  const draft = ctx.state.draft || {};
+  const audienceNow = draft.audience || prefs.audience;
+  const chosen = ctx.route.locale || draft.locale || uiLocale(); // see languages.prepare
   const statusId = nextId('status');
   const status = h('p', { id: statusId, class: 'status', role: 'status' });
   const form = h(
@@ -46,13 +37,24 @@ export async function welcome(root, ctx) {
       'fieldset',
       null,
       h('legend', null, t('Who are you?')),
-      choice('audience', 'returnee', t('I am going home / I came back'), prefs.audience === 'returnee'),
-      choice('audience', 'worker', t('I work with returnees'), prefs.audience === 'worker'),
+      choice('audience', 'returnee', t('I am going home / I came back'), audienceNow === 'returnee'),
+      choice('audience', 'worker', t('I work with returnees'), audienceNow === 'worker'),
     ),
     h('p', { class: 'hint' }, t('You can change both later in Settings.')),
     status,
     h('button', { type: 'submit', class: 'primary', 'aria-describedby': statusId }, t('Continue')),
   );
+  // Picking a language shows this screen in it at once (its catalog is small); focus stays put.
+  form.addEventListener('change', async (e) => {
+    const data = new FormData(form);
+    ctx.state.draft = { locale: data.get('locale'), audience: data.get('audience') };
+    if (e.target.name !== 'locale') return;
+    const code = e.target.value;
+    if (ctx.route.name !== 'root') router.navigate('/', { render: false });
+    await ctx.render({ quiet: true });
+    const again = document.querySelector(`input[name=locale][value="${CSS.escape(code)}"]`);
+    if (again) again.focus();
+  });
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const data = new FormData(form);
@@ -76,6 +78,7 @@ export async function welcome(root, ctx) {
         return;
       }
     }
+    ctx.state.draft = null;
     await ctx.savePrefs({ locale, audience });
     await ctx.requestPersistence();
     router.navigate(router.paths.home(locale));
