@@ -94,7 +94,7 @@ def test_assigning_a_colleague_shares_the_case(client: TestClient, session: Sess
 @pytest.mark.parametrize(
     "reference",
     ["MARIA-7", "JOHN-SMITH", "HW-0712345678", "+44-7700-900", "1990-05-12", "12-05-1990",
-     "19900512", "AB", "NO DIGITS"],
+     "19900512", "AB", "NO DIGITS", "DOB-120590", "C-12-05-90", "X-5.12.1990", "R-900512"],
 )  # fmt: skip
 def test_references_that_look_like_names_phones_or_birthdates_are_refused(
     client: TestClient, session: Session, reference: str

@@ -28,6 +28,11 @@ def test_closed_cases_leave_devices_and_then_the_server(
     session.commit()
     phone.pull()
     assert old_id not in phone.cases and open_id in phone.cases
+    fresh = SimDevice(client, headers, "fresh-" + new_id()[:8])
+    fresh.cases[old_id] = {"id": old_id}  # a phone that still holds it from long ago
+    fresh.cursor = phone.cursor  # and has nothing new to pull
+    fresh.pull()
+    assert old_id not in fresh.cases
 
     assert purge_closed_cases(session, older_than_days=90) == 0
     assert purge_closed_cases(session, older_than_days=30) == 1

@@ -246,3 +246,52 @@ def test_guidance_updated_after_the_template_changes(client: TestClient, session
     again = client.get(f"/api/v1/cases/{case['id']}", headers=headers).json()
     assert again["checklists"][0]["guidance_updated"] is False
     _ = Role
+
+
+def test_a_devices_own_earlier_edits_do_not_block_its_delete(
+    client: TestClient, session: Session
+) -> None:
+    phone, _, case_id, checklist_id = _devices(client, session)
+    version = phone.cases[case_id]["version"]
+    phone.set_item(case_id, checklist_id, "legal-advice", True)
+    phone._mutation("delete_case", case_id, base_version=version)
+    assert [r["status"] for r in phone.push()] == ["applied", "applied"]
+    phone.pull()
+    assert phone.cases[case_id]["deleted"] is True
+
+
+def test_a_replayed_refused_mutation_stays_refused_with_a_code(
+    client: TestClient, session: Session
+) -> None:
+    phone = _devices(client, session)[0]
+    phone._mutation("create_case", new_id(), country="ZZ")
+    batch = list(phone.outbox)
+    first = phone.push()
+    assert first[0]["status"] == "rejected" and first[0]["reason"] == "invalid_country"
+    phone.outbox = batch
+    again = phone.push()
+    assert again[0]["status"] == "rejected" and again[0]["reason"] == "invalid_country"
+
+
+def test_nobody_is_told_that_a_colleague_overrode_their_own_change(
+    client: TestClient, session: Session
+) -> None:
+    headers = bearer(client, make_user(session))
+    case_id, checklist_id = new_id(), new_id()
+    first = SimDevice(client, headers, "first-" + new_id()[:8])
+    second = SimDevice(client, headers, "second-" + new_id()[:8])  # the same worker's phone
+    first._mutation(
+        "create_case", case_id, country="AL",
+        checklists=[{"id": checklist_id, "template_slug": "arrival"}],
+    )  # fmt: skip
+    first.push()
+    first.pull()
+    second.pull()
+    first.set_item(case_id, checklist_id, "legal-advice", True)
+    second.clock += 5
+    second.set_item(case_id, checklist_id, "legal-advice", False)
+    first.push()
+    second.push()
+    first.pull()
+    second.pull()
+    assert first.notices == [] and second.notices == []

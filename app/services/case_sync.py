@@ -75,6 +75,12 @@ class _Rejected(Exception):
         self.reason = reason
 
 
+def _reason(exc: AppError) -> str:
+    """A stable code for a refused mutation (the device words it in the reader's language)."""
+    field = exc.extra.get("field")
+    return f"invalid_{field}" if field else "invalid"
+
+
 def _payload_hash(payload: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -145,6 +151,7 @@ class _Applier:
                 )
         clocks = dict(case.clocks)
         clocks["max"] = max(int(clocks.get("max", 0)), m.clock)
+        clocks["last"] = [m.clock, self.device_id]
         case.clocks = clocks
         case.version += 1
         case.updated_at = utcnow()
@@ -186,8 +193,8 @@ class _Applier:
                     self.session, case, checklist_id=spec.id, template_slug=spec.template_slug
                 )
         except AppError as exc:
-            raise _Rejected(exc.msgid.format(**exc.params)) from exc
-        case.clocks = {**case.clocks, "max": m.clock}
+            raise _Rejected(_reason(exc)) from exc
+        case.clocks = {**case.clocks, "max": m.clock, "last": [m.clock, self.device_id]}
         self.touched.add(case.id)
         return _Outcome("applied", case.id)
 
@@ -207,7 +214,11 @@ class _Applier:
             previous_user = current[2] if len(current) > 2 else None
             if _newer((m.clock, self.device_id), (current[0], current[1])):
                 concurrent = m.base_version is not None and m.base_version != current[0]
-                if concurrent and getattr(case, field) != value and previous_user is not None:
+                if (
+                    concurrent
+                    and getattr(case, field) != value
+                    and previous_user not in (None, self.user.id)
+                ):
                     _notify(
                         self.session,
                         self.seq,
@@ -240,8 +251,10 @@ class _Applier:
 
     def _delete_case(self, m: DeleteCaseMutation) -> _Outcome:
         case = self.case(m.case_id)
-        latest = int(case.clocks.get("max", 0))
-        if m.clock < latest or (m.base_version is not None and m.base_version != case.version):
+        last = case.clocks.get("last")  # [clock, device] of the latest change
+        by_other_device = bool(last) and last[1] != self.device_id
+        stale = m.base_version is not None and m.base_version != case.version
+        if by_other_device and (stale or m.clock < int(last[0])):
             # Someone changed the case after the delete was made: the case is kept.
             _notify(
                 self.session, self.seq, self.user.id, case.id, "delete_refused", mutation_id=m.id
@@ -263,7 +276,7 @@ class _Applier:
                 self.session, case, checklist_id=m.checklist_id, template_slug=m.template_slug
             )
         except AppError as exc:
-            raise _Rejected(exc.msgid.format(**exc.params)) from exc
+            raise _Rejected(_reason(exc)) from exc
         return _Outcome("applied", case.id)
 
     def _set_item(self, m: SetItemMutation) -> _Outcome:
@@ -296,7 +309,7 @@ class _Applier:
                 return _Outcome("conflict_resolved", case.id)
             return _Outcome("applied", case.id)
         concurrent = m.base_version is not None and m.base_version != state.version
-        if concurrent and state.done != m.done and state.changed_by not in (None,):
+        if concurrent and state.done != m.done and state.changed_by not in (None, self.user.id):
             # The earlier value was replaced by a change made without seeing it: tell its author.
             _notify(
                 self.session,
@@ -460,7 +473,8 @@ def push(
                 results.append(
                     MutationResult(
                         mutation_id=envelope.id,
-                        status="duplicate",
+                        # A replay is never applied twice; a refused one stays refused.
+                        status="rejected" if seen.status == "rejected" else "duplicate",
                         reason=seen.result.get("reason"),
                         case_id=seen.result.get("case_id"),
                     )
@@ -562,6 +576,14 @@ def pull(
             purge.append(case_id)
         else:
             cases.append(case_service.snapshot(session, case))
+    # Closed cases past the device retention leave every device on its next pull, even when
+    # nothing about them changes any more.
+    expired = session.exec(
+        select(ReturnCase.id).where(
+            col(ReturnCase.id).in_(assigned), col(ReturnCase.closed_at) < retention_cutoff
+        )
+    ).all()
+    purge += [case_id for case_id in expired if case_id not in purge]
     notices = session.exec(
         select(MergeNotice)
         .where(

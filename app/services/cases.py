@@ -38,10 +38,13 @@ from app.services.users import normalise_email
 _REFERENCE = re.compile(r"^[A-Z0-9]{1,8}(-[A-Z0-9]{1,8}){0,3}$")
 _LETTER_RUN = re.compile(r"[A-Z]{4,}")  # a word: could be a name
 _DIGITS = re.compile(r"\d")
+# Dates of birth in the usual shapes: 1990-05-12, 12.05.1990, 12-05-90, 120590, 19900512.
 _DATE = re.compile(
-    r"(19|20)\d\d[-.]?(0[1-9]|1[0-2])[-.]?(0[1-9]|[12]\d|3[01])"
-    r"|(0[1-9]|[12]\d|3[01])[-.]?(0[1-9]|1[0-2])[-.]?(19|20)\d\d"
+    r"(19|20)\d\d[-.]?(0?[1-9]|1[0-2])[-.]?(0?[1-9]|[12]\d|3[01])"
+    r"|(0?[1-9]|[12]\d|3[01])[-.](0?[1-9]|1[0-2])[-.]\d\d(\d\d)?"
+    r"|(0?[1-9]|1[0-2])[-.](0?[1-9]|[12]\d|3[01])[-.]\d\d(\d\d)?"
 )
+_DIGIT_RUN = re.compile(r"\d{6,}")  # 6 digits in a row: a compact date (DDMMYY) or a phone
 # No vowels, so generated codes never spell words; no 0/O/1/I to avoid misreading.
 _ALPHABET = "23456789BCDFGHJKLMNPQRSTVWXZ"
 
@@ -64,10 +67,11 @@ def check_reference(code: str) -> str | None:
         return _("A reference must not contain a word or a name (4 or more letters in a row).")
     if not _DIGITS.search(code):
         return _("A reference needs at least one digit.")
-    digits = re.sub(r"\D", "", code)
-    if len(digits) >= 7:
-        return _("A reference must not look like a phone number (7 or more digits).")
     if _DATE.search(code):
+        return _("A reference must not look like a date of birth.")
+    if len(re.sub(r"\D", "", code)) >= 7:
+        return _("A reference must not look like a phone number (7 or more digits).")
+    if _DIGIT_RUN.search(code):  # DDMMYY
         return _("A reference must not look like a date of birth.")
     return None
 
@@ -82,14 +86,20 @@ def normalise_reference(code: str | None) -> str:
     return code
 
 
+# CLDR's two-letter territories, less its groupings and placeholders (EU, UN, ZZ, …).
+_NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"})
 COUNTRIES = frozenset(
-    code for code in Locale("en").territories if len(code) == 2 and code.isalpha()
+    code
+    for code in Locale("en").territories
+    if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
 )
 
 
 def check_country(code: str) -> str:
     if code not in COUNTRIES:
-        raise AppError(_("'{country}' is not an ISO 3166 country code."), {"country": code})
+        raise AppError(
+            _("'{country}' is not an ISO 3166 country code."), {"country": code}, field="country"
+        )
     return code
 
 
@@ -195,7 +205,10 @@ def new_case(
         stage=stage,
         created_by=user.id or 0,
         closed_at=utcnow() if stage == CaseStage.closed else None,
-        clocks={"stage": [clock, device_id], "country": [clock, device_id]},
+        clocks={
+            "stage": [clock, device_id, user.id],
+            "country": [clock, device_id, user.id],
+        },
     )
     session.add(case)
     session.flush()

@@ -6,7 +6,7 @@ import * as store from '../store.js';
 export const uuid = () => crypto.randomUUID();
 const deviceId = () => btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16)))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 
-const DATE = /(19|20)\d\d[-.]?(0[1-9]|1[0-2])[-.]?(0[1-9]|[12]\d|3[01])|(0[1-9]|[12]\d|3[01])[-.]?(0[1-9]|1[0-2])[-.]?(19|20)\d\d/;
+const DATE = /(19|20)\d\d[-.]?(0?[1-9]|1[0-2])[-.]?(0?[1-9]|[12]\d|3[01])|(0?[1-9]|[12]\d|3[01])[-.](0?[1-9]|1[0-2])[-.]\d\d(\d\d)?|(0?[1-9]|1[0-2])[-.](0?[1-9]|[12]\d|3[01])[-.]\d\d(\d\d)?/;
 const ALPHABET = '23456789BCDFGHJKLMNPQRSTVWXZ'; // no vowels (no words), no 0/O/1/I
 export const normaliseReference = (code) => (code || '').trim().toUpperCase();
 
@@ -15,8 +15,9 @@ export function referenceProblem(code) {
   if (!/^[A-Z0-9]{1,8}(-[A-Z0-9]{1,8}){0,3}$/.test(code) || code.length < 3) return 'format';
   if (/[A-Z]{4,}/.test(code)) return 'word';
   if (!/\d/.test(code)) return 'digit';
-  if (code.replace(/\D/g, '').length >= 7) return 'phone';
   if (DATE.test(code)) return 'date';
+  if (code.replace(/\D/g, '').length >= 7) return 'phone';
+  if (/\d{6}/.test(code)) return 'date'; // DDMMYY
   return null;
 }
 
