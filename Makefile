@@ -55,7 +55,7 @@ i18n-extract: install
 	$(PYBABEL_EXTRACT) -o locales/messages.pot .
 
 i18n-update: i18n-extract
-	$(BIN)/pybabel update -i locales/messages.pot -d locales --previous --ignore-pot-creation-date
+	$(BIN)/pybabel update -i locales/messages.pot -d locales --previous --ignore-obsolete --ignore-pot-creation-date
 
 i18n-init: install  # make i18n-init LOCALE=pt
 	$(BIN)/pybabel init -i locales/messages.pot -d locales -l $(LOCALE)

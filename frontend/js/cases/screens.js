@@ -519,7 +519,7 @@ function noteList(c, notes, me) {
           'li',
           { 'data-note': n.id },
           h('p', { class: 'body' }, n.body),
-          h('p', { class: 'hint' }, `${me && n.author_id === me.id ? t('You') : t('A colleague')} · ${dateTime(n.created_at)}`),
+          h('p', { class: 'hint' }, (me && n.author_id === me.id ? t('You') : t('A colleague')) + ' · ' + dateTime(n.created_at)),
           n.conflict_of && h('p', { class: 'badge' }, t('Written at the same time as another version of this note; both are kept.')),
           n.pending && pendingBadge(),
           h('div', { class: 'row' }, edit, del),
