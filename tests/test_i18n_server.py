@@ -89,6 +89,8 @@ def test_the_pwa_catalog_keys_plurals_by_cldr_category(client: TestClient) -> No
     assert arabic["dir"] == "rtl"
     assert set(arabic["messages"][STEPS[0]]) == {"zero", "one", "two", "few", "many", "other"}
     assert client.get("/api/v1/i18n/en").json()["messages"] == {}
+    variant = client.get("/api/v1/i18n/fr-CA").json()  # a regional variant gets its parent's
+    assert variant["locale"] == "fr" and variant["messages"]
     missing = client.get("/api/v1/i18n/de")
     assert missing.status_code == 404
     assert missing.headers["content-type"] == "application/problem+json"

@@ -178,3 +178,16 @@ def format_number(locale: str, value: float) -> str:
 
 def format_day(locale: str, value: date | datetime) -> str:
     return format_date(value, format="long", locale=Locale.parse(locale.replace("-", "_")))
+
+
+def resolve_ui_catalog(locale: str, source_locale: str) -> UiCatalog | None:
+    """The catalog for a locale or, for a regional variant we have no catalog of, its
+    parent's (``fr-CA`` → ``fr``). An unknown language gets none rather than English."""
+    chain = i18n.fallback_chain(locale, source_locale)
+    if locale.split("-")[0] != source_locale:
+        chain = tuple(c for c in chain if c != source_locale)
+    for candidate in chain:
+        catalog = ui_catalog(candidate, source_locale)
+        if catalog is not None:
+            return catalog
+    return None

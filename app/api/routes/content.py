@@ -3,7 +3,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Path, Request, Response
 
 from app.api.deps import BundleCacheDep, SessionDep, SettingsDep
-from app.core.catalogs import ui_catalog
+from app.core.catalogs import resolve_ui_catalog
 from app.core.errors import NotFound, _, problem_responses
 from app.core.i18n import LOCALE_PATTERN
 from app.models.api import Bundle, ItemOut, LocaleList, UiCatalogOut
@@ -70,7 +70,7 @@ def get_ui_catalog(
     if_none_match: IfNoneMatch = None,
 ) -> Response:
     """The UI message catalog as JSON; plural variants keyed by CLDR category."""
-    catalog = ui_catalog(locale, settings.source_locale)
+    catalog = resolve_ui_catalog(locale, settings.source_locale)
     if catalog is None:
         raise NotFound(
             _("There is no UI catalog for locale '{locale}'."),

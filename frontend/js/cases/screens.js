@@ -306,7 +306,7 @@ export async function signinView(root, ctx) {
       {
         offline: t('Connect to the internet to sign in.'),
         credentials: t('The email or password is not right.'),
-        throttled: t('Too many attempts. Try again in {minutes} minutes.', { minutes: Math.ceil(r.retryAfter / 60) }),
+        throttled: nt('Too many failed sign-ins. Try again in {n} minute.', 'Too many failed sign-ins. Try again in {n} minutes.', Math.max(1, Math.ceil(r.retryAfter / 60))),
         role: t('This account is not an outreach worker account. Only outreach workers keep cases in Homeward.'),
         other_account: t('Changes made by {email} are still waiting on this device. Sign in as {email} to send them first.', { email: r.email }),
       }[r.error] || t('Signing in did not work. Try again later.');
