@@ -140,6 +140,13 @@ export async function render({ quiet = false } = {}) {
     }
     view = welcome;
   } else if (route.locale) {
+    // A language we do not have (/de/…) or a regional variant (/fr-CA/…): the closest one.
+    const codes = (await languages.localeList()).locales.map((x) => x.code);
+    const near = codes.includes(route.locale) ? null : languages.negotiate([route.locale, state.prefs.locale], codes);
+    if (near) {
+      router.navigate(location.pathname.replace(/^\/[^/]+/, '/' + near) + location.search + location.hash);
+      return;
+    }
     const ok = await ensureBundle(route.locale, main);
     if (seq !== renderSeq) return;
     if (!ok) view = notDownloaded;

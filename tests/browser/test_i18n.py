@@ -535,3 +535,17 @@ def test_bundle_stored_without_catalog_gets_it(
         page.evaluate(RECORD, "uk")["catalog"]["etag"]
         == live_server.get("/api/v1/i18n/uk").headers["etag"]
     )
+
+
+def test_a_regional_variant_in_the_url_opens_the_closest_language(
+    new_page: Callable[..., Page], live_server: LiveServer
+) -> None:
+    page = new_page()
+    first_run(page)
+    page.goto("/fr-CA/pages/your-rights")  # a typed or shared link in Canadian French
+    wait_view(page, "item")
+    assert page.url == f"{live_server.url}/fr/pages/your-rights"
+    assert_lang(page, "fr", "ltr")
+    page.goto("/de/pages/your-rights")  # a language Homeward does not have: the reader's own
+    wait_view(page, "item")
+    assert page.url.startswith(f"{live_server.url}/fr/pages/your-rights")
