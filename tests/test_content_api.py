@@ -207,3 +207,14 @@ def test_a_regional_variant_falls_back_along_its_chain(client: TestClient) -> No
     assert page["locale"] == "fr" and page["fallback"] is True
     assert client.get("/api/v1/content/xx").status_code == 404
     assert client.get("/api/v1/content/xx-YY").status_code == 404
+
+
+def test_instrument_names_are_in_the_bundles_language(client: TestClient) -> None:
+    def names(locale: str) -> set[str]:
+        bundle = client.get(f"/api/v1/content/{locale}").json()
+        return {a["instrument_name"] for i in bundle["items"] for a in i["articles"]}
+
+    english = names("en")
+    assert "Trafficking in Persons Protocol" in english
+    for locale in ("fr", "ru", "ar"):
+        assert not names(locale) & english, locale

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from sqlmodel import Session, col, select
 
 from app.core import i18n
+from app.core.catalogs import catalog_locales, gettext_for
 from app.core.errors import NotFound, _
 from app.models import (
     ChecklistItem,
@@ -37,13 +38,14 @@ from app.models.content import TranslationFields
 from app.services.content import current_version
 from app.services.locales import available_locales
 
+# Translated with the UI catalogs, so a French bundle names the instruments in French.
 INSTRUMENT_NAMES = {
-    "protocol": "Trafficking in Persons Protocol",
-    "coe": "Council of Europe Convention on Action against Trafficking in Human Beings",
-    "untoc": "UN Convention against Transnational Organized Crime",
-    "eu-directive-2004-81": "Council Directive 2004/81/EC",
-    "refugee-convention": "1951 Refugee Convention",
-    "crc": "Convention on the Rights of the Child",
+    "protocol": _("Trafficking in Persons Protocol"),
+    "coe": _("Council of Europe Convention on Action against Trafficking in Human Beings"),
+    "untoc": _("UN Convention against Transnational Organized Crime"),
+    "eu-directive-2004-81": _("Council Directive 2004/81/EC"),
+    "refugee-convention": _("1951 Refugee Convention"),
+    "crc": _("Convention on the Rights of the Child"),
 }
 
 T = TypeVar("T", bound=TranslationFields)
@@ -79,6 +81,11 @@ def _resolve(
 
 def build_bundle(session: Session, locale: str, source_locale: str, version: int) -> Bundle:
     chain = i18n.fallback_chain(locale, source_locale)
+    with_catalog = set(catalog_locales())
+    ui_locale = next((c for c in chain if c in with_catalog), source_locale)
+
+    def instrument_name(code: str) -> str:
+        return gettext_for(ui_locale, INSTRUMENT_NAMES[code]) if code in INSTRUMENT_NAMES else code
 
     items = session.exec(
         select(ContentItem)
@@ -108,10 +115,7 @@ def build_bundle(session: Session, locale: str, source_locale: str, version: int
                 summary=text.summary,
                 body_html=text.body_html,
                 articles=[
-                    ArticleRef(
-                        instrument_name=INSTRUMENT_NAMES.get(a["instrument"], a["instrument"]),
-                        **a,
-                    )
+                    ArticleRef(instrument_name=instrument_name(a["instrument"]), **a)
                     for a in item.articles
                 ],
                 sources=[SourceRef(**s) for s in item.sources],
