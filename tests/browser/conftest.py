@@ -137,15 +137,21 @@ def device(playwright: Playwright) -> dict[str, Any]:
     return d
 
 
-@pytest.fixture
-def context(
+def open_context(
     browser: Browser, live_server: LiveServer, device: dict[str, Any]
 ) -> Iterator[BrowserContext]:
-    """A fresh profile per test: no service worker, no IndexedDB, no HTTP cache."""
+    """A fresh profile: no service worker, no IndexedDB, no HTTP cache (a new phone)."""
     ctx = browser.new_context(**device, base_url=live_server.url)
     ctx.set_default_timeout(15_000)
     yield ctx
     ctx.close()
+
+
+@pytest.fixture
+def context(
+    browser: Browser, live_server: LiveServer, device: dict[str, Any]
+) -> Iterator[BrowserContext]:
+    yield from open_context(browser, live_server, device)
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from sqlmodel import Session
 from app.core.db import build_engine
 from app.models import Role
 from app.services.users import create_user
-from tests.browser.conftest import LiveServer
+from tests.browser.conftest import LiveServer, open_context
 from tests.browser.helpers import first_run, wait_sw_activated, wait_view
 
 pytestmark = pytest.mark.browser
@@ -164,10 +164,8 @@ def pre_return(en_bundle: dict[str, Any]) -> list[dict[str, Any]]:
 def second_context(
     browser: Browser, live_server: LiveServer, device: dict[str, Any]
 ) -> Iterator[BrowserContext]:
-    ctx = browser.new_context(**device, base_url=live_server.url)
-    ctx.set_default_timeout(15_000)
-    yield ctx
-    ctx.close()
+    """The colleague's phone."""
+    yield from open_context(browser, live_server, device)
 
 
 def watched(context: BrowserContext, allowed: str | None = None) -> tuple[Page, list[str]]:
