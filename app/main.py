@@ -1,12 +1,11 @@
 """The application factory: middleware, error handlers, routers."""
 
-import importlib.util
 import logging
 
 from fastapi import FastAPI
 
 from app.api.router import api_router
-from app.api.routes import health
+from app.api.routes import frontend, health
 from app.core.config import Settings, get_settings
 from app.core.errors import install_error_handlers
 from app.core.http import install_http_middleware
@@ -31,8 +30,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(api_router)
     # The PWA's routes go last: its navigation fallback must not shadow the API.
-    if importlib.util.find_spec("app.api.routes.frontend") is not None:
-        from app.api.routes import frontend
-
-        app.include_router(frontend.router)
+    app.include_router(frontend.router)
     return app

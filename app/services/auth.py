@@ -2,7 +2,7 @@
 
 import hashlib
 import secrets
-from datetime import datetime, timedelta
+from datetime import timedelta
 from functools import lru_cache
 
 from sqlalchemy import delete, func
@@ -107,7 +107,7 @@ def logout(session: Session, token: str) -> None:
         session.commit()
 
 
-def revoke_all_sessions(session: Session, user_id: int, at: datetime | None = None) -> int:
+def revoke_all_sessions(session: Session, user_id: int) -> int:
     """Ends every session of a user (e.g. when the account is disabled)."""
     records = session.exec(
         select(UserSession).where(
@@ -115,7 +115,7 @@ def revoke_all_sessions(session: Session, user_id: int, at: datetime | None = No
         )
     ).all()
     for record in records:
-        record.revoked_at = at or utcnow()
+        record.revoked_at = utcnow()
         session.add(record)
     session.commit()
     return len(records)

@@ -54,6 +54,7 @@ from app.models.cases_api import (
     UpdateCaseMutation,
 )
 from app.services import cases as case_service
+from app.services.content import current_version
 
 _MUTATION = TypeAdapter(Mutation)
 # Sibling notes made from a conflicting edit get an id derived from the mutation id, so a
@@ -436,7 +437,7 @@ class _Applier:
         checklist = self.checklist(case, m.checklist_id)
         self.touch(case, m)
         checklist.guidance_hash = case_service.guidance_hash(self.session, checklist.template_slug)
-        checklist.content_version = case_service.current_version(self.session)
+        checklist.content_version = current_version(self.session)
         self.session.add(checklist)
         return _Outcome("applied", case.id)
 
@@ -570,12 +571,13 @@ def pull(
     new_cursor = rows[-1][1] if rows else since
     retention_cutoff = utcnow() - timedelta(days=settings.closed_case_device_days)
     cases, purge = [], []
+    guidance: dict[str, str | None] = {}
     for case_id, _seq in rows:
         case = session.get(ReturnCase, case_id)
         if case is None or (case.closed_at and as_utc(case.closed_at) < retention_cutoff):
             purge.append(case_id)
         else:
-            cases.append(case_service.snapshot(session, case))
+            cases.append(case_service.snapshot(session, case, guidance))
     # Closed cases past the device retention leave every device on its next pull, even when
     # nothing about them changes any more.
     expired = session.exec(

@@ -176,12 +176,6 @@ def assigned_case(session: Session, user: User, case_id: str) -> ReturnCase:
     return case
 
 
-def assigned_case_ids(session: Session, user: User) -> list[str]:
-    return list(
-        session.exec(select(CaseAssignment.case_id).where(CaseAssignment.user_id == user.id)).all()
-    )
-
-
 # --- writes used by the API and by sync ----------------------------------------------------
 
 
@@ -250,7 +244,11 @@ def assign_worker(session: Session, case: ReturnCase, email: str) -> User:
 # --- reads -------------------------------------------------------------------------------
 
 
-def snapshot(session: Session, case: ReturnCase) -> CaseOut:
+def snapshot(
+    session: Session, case: ReturnCase, guidance: dict[str, str | None] | None = None
+) -> CaseOut:
+    """One case as the API shows it. ``guidance`` memoises the current guidance hash per
+    template across the snapshots of one listing or pull (three queries per template)."""
     checklists = session.exec(
         select(CaseChecklist)
         .where(CaseChecklist.case_id == case.id)
@@ -271,13 +269,13 @@ def snapshot(session: Session, case: ReturnCase) -> CaseOut:
                 version=state.version,
                 changed_by=state.changed_by,
             )
-    hashes: dict[str, str] = {}
+    guidance = {} if guidance is None else guidance
     for checklist in checklists:
-        if checklist.template_slug not in hashes:
+        if checklist.template_slug not in guidance:
             try:
-                hashes[checklist.template_slug] = guidance_hash(session, checklist.template_slug)
+                guidance[checklist.template_slug] = guidance_hash(session, checklist.template_slug)
             except AppError:  # the template was unpublished: nothing newer to review
-                hashes[checklist.template_slug] = checklist.guidance_hash
+                guidance[checklist.template_slug] = None
     notes = session.exec(
         select(CaseNote)
         .where(CaseNote.case_id == case.id)
@@ -306,7 +304,7 @@ def snapshot(session: Session, case: ReturnCase) -> CaseOut:
                 id=c.id,
                 template_slug=c.template_slug,
                 content_version=c.content_version,
-                guidance_updated=hashes[c.template_slug] != c.guidance_hash,
+                guidance_updated=guidance[c.template_slug] not in (None, c.guidance_hash),
                 deleted=c.deleted_at is not None,
                 items=states[c.id],
             )
@@ -337,7 +335,8 @@ def list_cases(session: Session, user: User) -> list[CaseOut]:
         .where(CaseAssignment.user_id == user.id, col(ReturnCase.deleted_at).is_(None))
         .order_by(col(ReturnCase.created_at))
     ).all()
-    return [snapshot(session, case) for case in cases]
+    guidance: dict[str, str | None] = {}
+    return [snapshot(session, case, guidance) for case in cases]
 
 
 # --- retention ---------------------------------------------------------------------------
