@@ -75,7 +75,7 @@ def database_url(databases: ThrowawayDatabases) -> Iterator[str]:
     from app.services.seed import seed
 
     with Session(db.get_engine()) as session:
-        seed(session, PROJECT_ROOT / "app" / "content", "en")
+        seed(session, PROJECT_ROOT / "app" / "guidance", "en")
     yield url
     db.get_engine().dispose()
 

@@ -19,7 +19,7 @@ EXPECTED_CHECKLIST_ITEMS = {
 
 @pytest.fixture(scope="module")
 def content() -> SeedContent:
-    return load_seed_files(PROJECT_ROOT / "app" / "content" / "en")
+    return load_seed_files(PROJECT_ROOT / "app" / "guidance" / "en")
 
 
 def _words(markdown: str) -> int:

@@ -10,7 +10,7 @@ from app.models import ContentItem, ContentItemTranslation, GlossaryTermTranslat
 from app.services.content import current_version
 from app.services.seed import SeedError, load_seed_files, seed
 
-CONTENT = PROJECT_ROOT / "app" / "content"
+CONTENT = PROJECT_ROOT / "app" / "guidance"
 
 
 def _translation(session: Session, slug: str) -> ContentItemTranslation:

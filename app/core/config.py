@@ -17,7 +17,7 @@ class Settings(BaseSettings):
     port: int = 8000
     database_url: str = f"sqlite:///{PROJECT_ROOT / 'data' / 'homeward.db'}"
     # Where the seed content and the PWA files live; tests point these at copies.
-    content_dir: Path = PROJECT_ROOT / "app" / "content"
+    content_dir: Path = PROJECT_ROOT / "app" / "guidance"
     frontend_dir: Path = PROJECT_ROOT / "frontend"
     source_locale: str = "en"
     # Seconds a client may reuse the content bundle before revalidating with its ETag.

@@ -1,4 +1,4 @@
-"""Loads the seed content files (``app/content/<locale>/``) into the database.
+"""Loads the seed content files (``app/guidance/<locale>/``) into the database.
 
 Idempotent: a second run changes nothing. It never overwrites a row whose values were
 edited in the database since they were seeded (``seed_hash`` no longer matches).
