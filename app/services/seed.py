@@ -97,10 +97,15 @@ class ChecklistFile(_Strict):
     items: list[ChecklistEntry] = Field(min_length=1)
 
 
+# Other written forms of a term (inflections, the parts of "A / B") that link to it.
+Variants = list[str]
+
+
 class GlossaryEntry(_Strict):
     key: Slug = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)
     term: str = Field(min_length=2, max_length=200)
     definition: str = Field(min_length=10)
+    variants: Variants = []
 
 
 class SeedContent(BaseModel):
@@ -117,6 +122,8 @@ class ItemTranslationFile(_Strict):
     slug: Slug
     title: str = Field(min_length=2, max_length=200)
     summary: str = Field(min_length=5)
+    # The English articles (same instrument and article, same order) with translated titles.
+    articles: list[Article] = []
     status: TranslationStatus = TranslationStatus.machine
     source_hash: SourceHash = None
     body: str = Field(min_length=50)
@@ -142,6 +149,7 @@ class GlossaryEntryTranslation(_Strict):
     key: Slug
     term: str = Field(min_length=1, max_length=200)
     definition: str = Field(min_length=5)
+    variants: Variants = []
     status: TranslationStatus = TranslationStatus.machine
     source_hash: SourceHash = None
 
