@@ -6,11 +6,11 @@ from typing import Annotated
 import typer
 from sqlmodel import Session
 
+from app.accounts.models import Role
 from app.core.config import get_settings
 from app.core.db import get_engine
 from app.core.errors import AppError
 from app.core.migrations import current_revision, downgrade, head_revision, is_at_head, upgrade
-from app.models import Role
 
 cli = typer.Typer(help="Homeward: offline-first guidance on safe return and reintegration.")
 db_cli = typer.Typer(help="Database schema migrations (Alembic).")
@@ -79,7 +79,7 @@ def db_current() -> None:
 @cli.command()
 def seed() -> None:
     """Load the content files into the database (idempotent; keeps edits made in the DB)."""
-    from app.services.seed import seed as seed_content
+    from app.content.seed import seed as seed_content
 
     settings = get_settings()
     with Session(get_engine()) as session:
@@ -96,7 +96,7 @@ def seed() -> None:
 @content_cli.command("stamp")
 def content_stamp() -> None:
     """Record, in new translation files, the hash of the English text they translate."""
-    from app.services.seed import stamp_translations
+    from app.content.seed import stamp_translations
 
     settings = get_settings()
     changed = stamp_translations(settings.content_dir, settings.source_locale)
@@ -111,8 +111,8 @@ def cases_purge() -> None:
     HOMEWARD_CLOSED_CASE_SERVER_DAYS, and sync bookkeeping older than
     HOMEWARD_SYNC_RETENTION_DAYS. Devices drop closed cases after
     HOMEWARD_CLOSED_CASE_DEVICE_DAYS on their next sync."""
-    from app.services.case_sync import prune_bookkeeping
-    from app.services.cases import purge_closed_cases
+    from app.cases.service import purge_closed_cases
+    from app.cases.sync.push import prune_bookkeeping
 
     settings = get_settings()
     with Session(get_engine()) as session:
@@ -130,7 +130,7 @@ def users_create(
     ] = False,
 ) -> None:
     """Create an account. The password is read from stdin, never from the command line."""
-    from app.services.users import create_user
+    from app.accounts.service import create_user
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")

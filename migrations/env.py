@@ -5,7 +5,6 @@ from logging.config import fileConfig
 from alembic import context
 from sqlmodel import SQLModel
 
-import app.models  # noqa: F401  (registers every table on SQLModel.metadata)
 from app.core.db import build_engine, get_engine
 
 config = context.config

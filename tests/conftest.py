@@ -72,7 +72,7 @@ def database_url(databases: ThrowawayDatabases) -> Iterator[str]:
     config.get_settings.cache_clear()
     db.get_engine.cache_clear()
     upgrade(url)
-    from app.services.seed import seed
+    from app.content.seed import seed
 
     with Session(db.get_engine()) as session:
         seed(session, PROJECT_ROOT / "app" / "guidance", "en")

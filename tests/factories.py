@@ -6,8 +6,8 @@ import uuid
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from app.models import Role, User
-from app.services.users import create_user
+from app.accounts.models import Role, User
+from app.accounts.service import create_user
 
 PASSWORD = "a long test password"
 

@@ -11,11 +11,10 @@ from hypothesis import HealthCheck, settings
 from sqlalchemy import delete
 from sqlmodel import Session
 
+from app.accounts.models import LoginFailure, Role
+from app.accounts.service import create_user, login
 from app.core import db
 from app.core.config import get_settings
-from app.models import LoginFailure, Role
-from app.services.auth import login
-from app.services.users import create_user
 
 
 @pytest.fixture(scope="module")

@@ -4,10 +4,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from app.accounts.models import Role, UserSession
+from app.accounts.service import revoke_all_sessions
 from app.core.config import get_settings
-from app.models import Role, UserSession
-from app.models.base import utcnow
-from app.services.auth import revoke_all_sessions
+from app.core.models import utcnow
 from tests.factories import PASSWORD, bearer, make_user
 
 

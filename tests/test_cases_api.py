@@ -2,8 +2,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from app.models import ReturnCase
-from app.services.cases import check_reference, generate_reference
+from app.cases.models import ReturnCase
+from app.cases.service import check_reference, generate_reference
 from tests.factories import bearer, make_user, new_id
 
 CASE_ROUTES = [
@@ -132,7 +132,9 @@ def test_unknown_country_and_template_are_refused(client: TestClient, session: S
 
 
 def test_the_case_model_has_no_field_that_could_name_a_person() -> None:
-    from app.models import CaseNote, Device, User
+    from app.accounts.models import User
+    from app.cases.models import CaseNote
+    from app.cases.sync.models import Device
 
     forbidden = {"name", "first_name", "last_name", "phone", "address", "birth", "dob"}
     for model in (ReturnCase, CaseNote, Device, User):

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from app.core.catalogs import LOCALES_DIR, catalog_locales, load_catalog, plural_categories
 from app.core.config import PROJECT_ROOT
+from app.i18n.catalogs import LOCALES_DIR, catalog_locales, load_catalog, plural_categories
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 SHIPPED = ["fr", "es", "ru", "uk", "ro", "ar", "fa", "vi", "th"]

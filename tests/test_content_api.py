@@ -1,8 +1,8 @@
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from app.models import ContentItem, ContentItemTranslation
-from app.services.content import bump_content_version
+from app.content.models import ContentItem, ContentItemTranslation
+from app.content.write import bump_content_version
 
 
 def test_bundle_has_every_kind_of_content(client: TestClient) -> None:
@@ -175,7 +175,7 @@ def test_a_translation_becomes_stale_when_its_english_source_changes(
     ).one()
     english.body_md += "\n\nA new paragraph in the English source."
     english.source_hash = "new-english-source"
-    from app.models.base import utcnow
+    from app.core.models import utcnow
 
     english.updated_at = utcnow()
     session.add(english)

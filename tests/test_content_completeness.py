@@ -4,8 +4,8 @@ import re
 
 import pytest
 
+from app.content.seed import SeedContent, load_seed_files
 from app.core.config import PROJECT_ROOT
-from app.services.seed import SeedContent, load_seed_files
 
 EXPECTED_CHECKLIST_ITEMS = {
     "pre-return": 15,

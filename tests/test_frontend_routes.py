@@ -9,9 +9,9 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from app.api.routes import frontend as frontend_routes
 from app.core.config import PROJECT_ROOT, Settings, get_settings
-from app.services import shell
+from app.pwa import routes as frontend_routes
+from app.pwa import shell
 
 
 @pytest.fixture
@@ -75,14 +75,6 @@ def test_static_file_revalidates_with_etag(shell_client: TestClient) -> None:
     etag = r.headers["etag"]
     again = shell_client.get("/static/app.css", headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.content == b""
-
-
-def test_revisioned_url_is_immutable(shell_client: TestClient, frontend_dir: Path) -> None:
-    rev = shell.load_shell(frontend_dir).by_url["/static/app.css"].revision
-    r = shell_client.get(f"/static/app.css?v={rev}")
-    assert "immutable" in r.headers["cache-control"]
-    stale = shell_client.get("/static/app.css?v=0000")
-    assert stale.headers["cache-control"] == "no-cache"
 
 
 def test_a_changed_file_is_served_and_changes_the_worker(

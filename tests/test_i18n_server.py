@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 from fastapi.testclient import TestClient
 
-from app.core.catalogs import format_day, format_number, load_catalog, ngettext_for
-from app.core.i18n import fallback_chain, negotiate, parse_accept_language
+from app.i18n.catalogs import format_day, format_number, load_catalog, ngettext_for
+from app.i18n.locales import fallback_chain, negotiate, parse_accept_language
 
 RESULTS = ("{n} result for “{q}”", "{n} results for “{q}”")
 STEPS = ("{done} of {n} step done", "{done} of {n} steps done")

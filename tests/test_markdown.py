@@ -1,4 +1,4 @@
-from app.services.markdown import render_markdown
+from app.content.markdown import render_markdown
 
 
 def test_renders_headings_lists_and_tables() -> None:

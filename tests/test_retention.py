@@ -3,10 +3,11 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from app.models import AppliedMutation, ReturnCase
-from app.models.base import utcnow
-from app.services.case_sync import prune_bookkeeping
-from app.services.cases import purge_closed_cases
+from app.cases.models import ReturnCase
+from app.cases.service import purge_closed_cases
+from app.cases.sync.models import AppliedMutation
+from app.cases.sync.push import prune_bookkeeping
+from app.core.models import utcnow
 from tests.factories import bearer, make_user, new_id
 from tests.sync_sim import SimDevice
 

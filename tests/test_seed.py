@@ -5,10 +5,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from app.content.models import ContentItem, ContentItemTranslation, GlossaryTermTranslation
+from app.content.seed import SeedError, load_seed_files, seed
+from app.content.write import current_version
 from app.core.config import PROJECT_ROOT
-from app.models import ContentItem, ContentItemTranslation, GlossaryTermTranslation
-from app.services.content import current_version
-from app.services.seed import SeedError, load_seed_files, seed
 
 CONTENT = PROJECT_ROOT / "app" / "guidance"
 

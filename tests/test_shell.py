@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from app.core.config import PROJECT_ROOT
-from app.services import shell
+from app.pwa import shell
 
 FRONTEND = PROJECT_ROOT / "frontend"
 

@@ -3,7 +3,9 @@
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
-from app.models import AppliedMutation, CaseNote, Role, User
+from app.accounts.models import Role, User
+from app.cases.models import CaseNote
+from app.cases.sync.models import AppliedMutation
 from tests.factories import bearer, make_user, new_id
 from tests.sync_sim import SimDevice
 
@@ -217,8 +219,8 @@ def test_a_device_id_belongs_to_one_account(client: TestClient, session: Session
 
 
 def test_guidance_updated_after_the_template_changes(client: TestClient, session: Session) -> None:
-    from app.models import ChecklistItem, ChecklistItemTranslation, ChecklistTemplate
-    from app.services.content import bump_content_version
+    from app.content.models import ChecklistItem, ChecklistItemTranslation, ChecklistTemplate
+    from app.content.write import bump_content_version
 
     headers = bearer(client, make_user(session))
     case = client.post(

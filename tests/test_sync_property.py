@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import Session, col, select
 
-from app.models import CaseNote
+from app.cases.models import CaseNote
 from tests.factories import bearer, make_user, new_id
 from tests.sync_sim import SimDevice
 

@@ -1,10 +1,10 @@
 import pytest
 from sqlmodel import Session
 
+from app.accounts.models import Role
+from app.accounts.service import create_user
 from app.core.errors import AppError, Conflict
 from app.core.security import verify_password
-from app.models import Role
-from app.services.users import create_user
 
 
 def test_passwords_are_stored_as_argon2_hashes(session: Session) -> None:

@@ -13,8 +13,9 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.core.catalogs import format_number, gettext_for, message_locale, ngettext_for
 from app.core.config import get_settings
+from app.i18n import _, ngettext
+from app.i18n.catalogs import format_number, gettext_for, message_locale, ngettext_for
 
 logger = logging.getLogger(__name__)
 
@@ -30,16 +31,6 @@ class Problem(BaseModel):
     title: str
     status: int
     detail: str | None = None
-
-
-def _(message: str) -> str:
-    """Marks a message for extraction; it is translated when the response is rendered."""
-    return message
-
-
-def ngettext(singular: str, plural: str, n: int) -> str:
-    """Marks a plural message for extraction (English selection until rendered)."""
-    return singular if n == 1 else plural
 
 
 class AppError(Exception):

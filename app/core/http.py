@@ -1,6 +1,6 @@
 """HTTP hardening shared by every response: security headers and compression."""
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -51,3 +51,38 @@ class SecurityHeadersMiddleware:
 def install_http_middleware(app: FastAPI, *, production: bool) -> None:
     app.add_middleware(GZipMiddleware, minimum_size=500)
     app.add_middleware(SecurityHeadersMiddleware, hsts=production)
+
+
+def etag_matches(if_none_match: str | None, etag: str) -> bool:
+    """The one If-None-Match comparison (weak comparison, as RFC 9110 asks for GET)."""
+    if not if_none_match:
+        return False
+    candidates = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+    return "*" in candidates or etag.removeprefix("W/") in candidates
+
+
+def cached_response(
+    request: Request,
+    *,
+    body: bytes,
+    etag: str,
+    cache_control: str,
+    media_type: str,
+    gzip_body: bytes | None = None,
+) -> Response:
+    """A response with an ETag: 304 when the client's copy still holds, otherwise the
+    bytes, pre-compressed when the client takes gzip."""
+    headers = {"ETag": etag, "Cache-Control": cache_control}
+    if gzip_body is not None:
+        headers["Vary"] = "Accept-Encoding"
+    if etag_matches(request.headers.get("if-none-match"), etag):
+        return Response(status_code=304, headers=headers)
+    if gzip_body is not None and "gzip" in request.headers.get("accept-encoding", ""):
+        headers["Content-Encoding"] = "gzip"
+        body = gzip_body
+    return Response(content=body, media_type=media_type, headers=headers)
+
+
+def no_store(response: Response) -> None:
+    """Per-user answers must never be kept by a cache (a shared phone, a proxy)."""
+    response.headers["Cache-Control"] = "no-store"

@@ -16,9 +16,9 @@ from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from app.accounts.models import Role
+from app.accounts.service import create_user
 from app.core.db import build_engine
-from app.models import Role
-from app.services.users import create_user
 from tests.browser.conftest import LiveServer, open_context
 from tests.browser.helpers import first_run, wait_sw_activated, wait_view
 

@@ -18,8 +18,8 @@ from babel import Locale
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import create_engine, select, update
 
+from app.content.models import ContentItem, ContentItemTranslation, ContentState
 from app.core.config import PROJECT_ROOT
-from app.models import ContentItem, ContentItemTranslation, ContentState
 from tests.browser.conftest import LiveServer
 from tests.browser.helpers import first_run, wait_sw_activated, wait_view
 

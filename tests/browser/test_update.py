@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from app.services import shell
+from app.pwa import shell
 from tests.browser.conftest import LiveServer
 from tests.browser.helpers import first_run, sw_version, wait_sw_activated, wait_view
 

@@ -1,0 +1,159 @@
+"""Guidance content: items, checklist templates, glossary terms, and their translations.
+
+Every translatable entity has a language-neutral row (slug/key, ordering, references) and one
+translation row per locale. English is the source locale. A translation stores the hash of
+the source text it was made from (``source_hash``) so staleness is computed, not guessed, and
+the hash of the seed text it was loaded from (``seed_hash``) so re-seeding never overwrites
+an edit made in the database.
+"""
+
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, ForeignKey, Integer, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from app.core.models import Timestamped, enum_type
+
+
+class Audience(StrEnum):
+    worker = "worker"
+    returnee = "returnee"
+    both = "both"
+
+
+class ItemKind(StrEnum):
+    overview = "overview"
+    tool = "tool"
+    page = "page"
+
+
+class TranslationStatus(StrEnum):
+    draft = "draft"
+    machine = "machine"  # written without a human translator's review
+    reviewed = "reviewed"
+
+
+class Seeded(Timestamped):
+    # Hash of the values last loaded from the seed files. When the row's current values no
+    # longer hash to it, someone edited the row in the database and re-seeding leaves it be.
+    seed_hash: str | None = Field(default=None, max_length=64)
+
+
+class TranslationFields(Seeded):
+    locale: str = Field(max_length=16, index=True)
+    status: TranslationStatus = Field(
+        default=TranslationStatus.draft, sa_type=enum_type(TranslationStatus)
+    )
+    # Hash of the English text this translation was made from; for English, of itself.
+    source_hash: str = Field(max_length=64)
+
+
+def _parent_fk(table: str) -> Any:
+    return Field(
+        sa_column=Column(Integer, ForeignKey(f"{table}.id", ondelete="CASCADE"), nullable=False)
+    )
+
+
+class ContentItem(Seeded, table=True):
+    __tablename__ = "content_item"
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=80, unique=True)
+    kind: ItemKind = Field(sa_type=enum_type(ItemKind))
+    tool_number: str | None = Field(default=None, max_length=8)
+    audience: Audience = Field(sa_type=enum_type(Audience))
+    position: int = 0
+    # Legal provisions [{instrument, article, title}] and sources [{title, url}]: read-only
+    # lists always loaded with the item, so JSON keeps them with it.
+    articles: list[dict[str, str]] = Field(default_factory=list, sa_type=JSON)
+    sources: list[dict[str, str]] = Field(default_factory=list, sa_type=JSON)
+    related_checklists: list[str] = Field(default_factory=list, sa_type=JSON)
+    related_glossary: list[str] = Field(default_factory=list, sa_type=JSON)
+    is_published: bool = True
+
+
+class ContentItemTranslation(TranslationFields, table=True):
+    __tablename__ = "content_item_translation"
+    __table_args__ = (UniqueConstraint("item_id", "locale"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = _parent_fk("content_item")
+    title: str = Field(max_length=200)
+    summary: str = Field(sa_type=Text)
+    body_md: str = Field(sa_type=Text)
+    body_html: str = Field(sa_type=Text)  # sanitised at save time; clients insert it as is
+
+
+class ChecklistTemplate(Seeded, table=True):
+    __tablename__ = "checklist_template"
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=80, unique=True)
+    audience: Audience = Field(sa_type=enum_type(Audience))
+    related_tool: str | None = Field(default=None, max_length=80)
+    position: int = 0
+    sources: list[dict[str, str]] = Field(default_factory=list, sa_type=JSON)
+    is_published: bool = True
+
+
+class ChecklistTemplateTranslation(TranslationFields, table=True):
+    __tablename__ = "checklist_template_translation"
+    __table_args__ = (UniqueConstraint("template_id", "locale"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    template_id: int = _parent_fk("checklist_template")
+    title: str = Field(max_length=200)
+    summary: str = Field(sa_type=Text)
+
+
+class ChecklistItem(Seeded, table=True):
+    __tablename__ = "checklist_item"
+    __table_args__ = (UniqueConstraint("template_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    template_id: int = _parent_fk("checklist_template")
+    # Stable key: case checklists refer to items by it, so it is never renamed.
+    key: str = Field(max_length=80)
+    position: int = 0
+    inferred: bool = False  # synthesised by the authors rather than stated in a source
+
+
+class ChecklistItemTranslation(TranslationFields, table=True):
+    __tablename__ = "checklist_item_translation"
+    __table_args__ = (UniqueConstraint("item_id", "locale"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = _parent_fk("checklist_item")
+    action: str = Field(sa_type=Text)
+    reason: str = Field(sa_type=Text)
+
+
+class GlossaryTerm(Seeded, table=True):
+    __tablename__ = "glossary_term"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=80, unique=True)
+    position: int = 0
+    is_published: bool = True
+
+
+class GlossaryTermTranslation(TranslationFields, table=True):
+    __tablename__ = "glossary_term_translation"
+    __table_args__ = (UniqueConstraint("term_id", "locale"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    term_id: int = _parent_fk("glossary_term")
+    term: str = Field(max_length=200)
+    definition: str = Field(sa_type=Text)
+
+
+class ContentState(SQLModel, table=True):
+    """Single row: the published-content version. Every content write bumps it, so the
+    bundle's ``version`` and ETag change exactly when published content changes. It is
+    also the seed of the change sequence for delta sync (a later issue)."""
+
+    __tablename__ = "content_state"
+
+    id: int = Field(default=1, primary_key=True)
+    version: int = 0

@@ -1,0 +1,92 @@
+"""Content routes: the locale list, language bundles and single items (public)."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Path, Request, Response
+
+from app.content.bundles import BundleCache, find_item
+from app.content.locales import list_locales
+from app.content.schemas import Bundle, ItemOut, LocaleList
+from app.core.deps import SessionDep, SettingsDep
+from app.core.errors import problem_responses
+from app.core.http import cached_response
+from app.core.schemas import SLUG_PATTERN
+from app.i18n.locales import LOCALE_PATTERN
+
+router = APIRouter(tags=["content"])
+
+LocalePath = Annotated[str, Path(pattern=LOCALE_PATTERN, max_length=35)]
+SlugPath = Annotated[str, Path(pattern=SLUG_PATTERN, max_length=80)]
+IfNoneMatch = Annotated[str | None, Header()]
+NOT_MODIFIED = {304: {"description": "Not modified: the ETag in If-None-Match still holds"}}
+
+
+def _bundle_cache(request: Request) -> BundleCache:
+    return request.app.state.bundle_cache
+
+
+BundleCacheDep = Annotated[BundleCache, Depends(_bundle_cache)]
+
+
+@router.get("/locales", response_model=LocaleList)
+def get_locales(
+    session: SessionDep,
+    settings: SettingsDep,
+    accept_language: Annotated[str | None, Header()] = None,
+) -> LocaleList:
+    """Locales with content or a UI catalog: names, direction, coverage, and the best match
+    for the request's Accept-Language (`preferred`)."""
+    return list_locales(session, settings.source_locale, accept_language)
+
+
+@router.get(
+    "/content/{locale}",
+    response_model=Bundle,
+    responses={**NOT_MODIFIED, **problem_responses(404)},
+)
+def get_bundle(
+    locale: LocalePath,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    cache: BundleCacheDep,
+    if_none_match: IfNoneMatch = None,
+) -> Response:
+    """The whole language bundle (items, checklists, glossary) with `version` and `ETag`."""
+    entry = cache.get(session, locale, settings.source_locale)
+    return cached_response(
+        request,
+        body=entry.body,
+        gzip_body=entry.gzip_body,
+        etag=entry.etag,
+        cache_control=f"public, max-age={settings.bundle_max_age}",
+        media_type="application/json",
+    )
+
+
+@router.get(
+    "/content/{locale}/items/{slug}",
+    response_model=ItemOut,
+    responses={**NOT_MODIFIED, **problem_responses(404)},
+)
+def get_item(
+    locale: LocalePath,
+    slug: SlugPath,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    cache: BundleCacheDep,
+    if_none_match: IfNoneMatch = None,
+) -> Response:
+    """One item of the bundle."""
+    entry = cache.get(session, locale, settings.source_locale)
+    item = find_item(entry.bundle, slug)
+    body = item.model_dump_json().encode()
+    etag = f'"{entry.etag.strip(chr(34))}-{slug}"'
+    return cached_response(
+        request,
+        body=body,
+        etag=etag,
+        cache_control=f"public, max-age={settings.bundle_max_age}",
+        media_type="application/json",
+    )

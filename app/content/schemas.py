@@ -1,0 +1,95 @@
+"""Response schemas of the public read API (the contract in PRODUCT.md)."""
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel
+
+from app.content.models import Audience, ItemKind, TranslationStatus
+
+
+class Localised(BaseModel):
+    """How the text of one entity was resolved for the requested locale."""
+
+    locale: str  # the locale the text is actually in (differs when falling back)
+    status: TranslationStatus
+    fallback: bool  # shown in a fallback language, not the requested one
+    stale: bool  # the English source changed after this translation was made
+    updated_at: datetime
+    source_updated_at: datetime  # when the English source text last changed
+
+
+class ArticleRef(BaseModel):
+    instrument: str
+    instrument_name: str
+    article: str
+    title: str | None = None
+
+
+class SourceRef(BaseModel):
+    title: str
+    url: str
+
+
+class ItemOut(Localised):
+    slug: str
+    kind: ItemKind
+    tool_number: str | None
+    audience: Audience
+    order: int
+    title: str
+    summary: str
+    body_html: str
+    articles: list[ArticleRef]
+    sources: list[SourceRef]
+    related_checklists: list[str]
+    related_glossary: list[str]
+
+
+class ChecklistItemOut(Localised):
+    key: str
+    action: str
+    reason: str
+    inferred: bool
+
+
+class ChecklistOut(Localised):
+    slug: str
+    title: str
+    summary: str
+    audience: Audience
+    related_tool: str | None
+    order: int
+    sources: list[SourceRef]
+    items: list[ChecklistItemOut]
+
+
+class GlossaryTermOut(Localised):
+    key: str
+    term: str
+    definition: str
+
+
+class Bundle(BaseModel):
+    locale: str
+    version: int
+    direction: Literal["ltr", "rtl"]
+    generated_at: datetime
+    items: list[ItemOut]
+    checklists: list[ChecklistOut]
+    glossary: list[GlossaryTermOut]
+
+
+class LocaleInfo(BaseModel):
+    code: str
+    name: str
+    native_name: str
+    direction: Literal["ltr", "rtl"]
+    ui_coverage: float
+    content_coverage: float
+
+
+class LocaleList(BaseModel):
+    default: str
+    preferred: str  # the best match for the request's Accept-Language, else the default
+    locales: list[LocaleInfo]

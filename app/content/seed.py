@@ -1,0 +1,566 @@
+"""Loads the seed content files (``app/guidance/<locale>/``) into the database.
+
+Idempotent: a second run changes nothing. It never overwrites a row whose values were
+edited in the database since they were seeded (``seed_hash`` no longer matches).
+"""
+
+import logging
+import re
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError
+from sqlmodel import Session, SQLModel, select
+
+from app.content.markdown import render_markdown
+from app.content.models import (
+    Audience,
+    ChecklistItem,
+    ChecklistItemTranslation,
+    ChecklistTemplate,
+    ChecklistTemplateTranslation,
+    ContentItem,
+    ContentItemTranslation,
+    GlossaryTerm,
+    GlossaryTermTranslation,
+    ItemKind,
+    TranslationFields,
+    TranslationStatus,
+)
+from app.content.write import bump_content_version, values_hash
+from app.core.models import utcnow
+
+logger = logging.getLogger(__name__)
+
+Slug = str
+_FRONT_MATTER = re.compile(r"\A---\n(?P<front>.*?)^---$\n?(?P<body>.*)\Z", re.S | re.M)
+Outcome = Literal["created", "updated", "unchanged", "kept"]
+Row = TypeVar("Row", bound=SQLModel)
+TranslationRow = TypeVar("TranslationRow", bound=TranslationFields)
+
+
+class SeedError(ValueError):
+    """A seed file is malformed; the message names the file."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(_Strict):
+    title: str = Field(min_length=3)
+    url: HttpUrl
+
+
+class Article(_Strict):
+    instrument: Literal[
+        "protocol", "coe", "untoc", "eu-directive-2004-81", "refugee-convention", "crc"
+    ]
+    article: str = Field(min_length=1, max_length=20)
+    title: str | None = None
+
+
+class ItemFile(_Strict):
+    slug: Slug = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)
+    kind: ItemKind
+    tool_number: str | None = Field(default=None, pattern=r"^7\.([1-9]|10)$")
+    audience: Audience
+    order: int
+    title: str = Field(min_length=2, max_length=200)
+    summary: str = Field(min_length=10)
+    articles: list[Article] = []
+    sources: list[Source] = Field(min_length=1)
+    related_checklists: list[Slug] = []
+    related_glossary: list[Slug] = []
+    body: str = Field(min_length=50)
+
+
+class ChecklistEntry(_Strict):
+    key: Slug = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)
+    action: str = Field(min_length=5)
+    reason: str = Field(min_length=5)
+    inferred: bool = False
+
+
+class ChecklistFile(_Strict):
+    slug: Slug = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)
+    title: str = Field(min_length=2, max_length=200)
+    summary: str = Field(min_length=10)
+    audience: Audience
+    related_tool: Slug | None = None
+    order: int
+    sources: list[Source] = Field(min_length=1)
+    items: list[ChecklistEntry] = Field(min_length=1)
+
+
+# Other written forms of a term (inflections, the parts of "A / B") that link to it.
+Variants = list[str]
+
+
+class GlossaryEntry(_Strict):
+    key: Slug = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)
+    term: str = Field(min_length=2, max_length=200)
+    definition: str = Field(min_length=10)
+    variants: Variants = []
+
+
+class SeedContent(BaseModel):
+    items: list[ItemFile]
+    checklists: list[ChecklistFile]
+    glossary: list[GlossaryEntry]
+
+
+# Translation files carry only the translatable text, a status and the source hash.
+SourceHash = str | None
+
+
+class ItemTranslationFile(_Strict):
+    slug: Slug
+    title: str = Field(min_length=2, max_length=200)
+    summary: str = Field(min_length=5)
+    # The English articles (same instrument and article, same order) with translated titles.
+    articles: list[Article] = []
+    status: TranslationStatus = TranslationStatus.machine
+    source_hash: SourceHash = None
+    body: str = Field(min_length=50)
+
+
+class ChecklistEntryTranslation(_Strict):
+    key: Slug
+    action: str = Field(min_length=2)
+    reason: str = Field(min_length=2)
+    source_hash: SourceHash = None
+
+
+class ChecklistTranslationFile(_Strict):
+    slug: Slug
+    title: str = Field(min_length=2, max_length=200)
+    summary: str = Field(min_length=5)
+    status: TranslationStatus = TranslationStatus.machine
+    source_hash: SourceHash = None
+    items: list[ChecklistEntryTranslation]
+
+
+class GlossaryEntryTranslation(_Strict):
+    key: Slug
+    term: str = Field(min_length=1, max_length=200)
+    definition: str = Field(min_length=5)
+    variants: Variants = []
+    status: TranslationStatus = TranslationStatus.machine
+    source_hash: SourceHash = None
+
+
+class TranslationContent(BaseModel):
+    items: list[ItemTranslationFile]
+    checklists: list[ChecklistTranslationFile]
+    glossary: list[GlossaryEntryTranslation]
+
+
+def _parse(path: Path, build: Callable[[Any], Any]) -> Any:
+    try:
+        return build(path)
+    except (ValidationError, yaml.YAMLError, KeyError, TypeError) as exc:
+        raise SeedError(f"{path}: {exc}") from exc
+
+
+def _split_front_matter(path: Path) -> tuple[dict[str, Any], str]:
+    match = _FRONT_MATTER.match(path.read_text(encoding="utf-8"))
+    if match is None:
+        raise SeedError(f"{path}: missing YAML front matter between two '---' lines")
+    return yaml.safe_load(match["front"]), match["body"].strip()
+
+
+def _read_yaml(path: Path) -> Any:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _load_dir(
+    locale_dir: Path, item_model: type[M], checklist_model: type[BaseModel], glossary_model: type
+) -> tuple[list[M], list[Any], list[Any]]:
+    def read_item(path: Path) -> M:
+        front, body = _split_front_matter(path)
+        return item_model(**front, body=body)
+
+    items = [_parse(p, read_item) for p in sorted((locale_dir / "items").glob("*.md"))]
+    checklists = [
+        _parse(p, lambda p: checklist_model(**_read_yaml(p)))
+        for p in sorted((locale_dir / "checklists").glob("*.yaml"))
+    ]
+    glossary_path = locale_dir / "glossary.yaml"
+    glossary = (
+        _parse(glossary_path, lambda p: [glossary_model(**e) for e in _read_yaml(p)])
+        if glossary_path.exists()
+        else []
+    )
+    return items, checklists, glossary
+
+
+def load_translation_files(locale_dir: Path) -> TranslationContent:
+    items, checklists, glossary = _load_dir(
+        locale_dir, ItemTranslationFile, ChecklistTranslationFile, GlossaryEntryTranslation
+    )
+    return TranslationContent(items=items, checklists=checklists, glossary=glossary)
+
+
+def load_seed_files(locale_dir: Path) -> SeedContent:
+    items, checklists, glossary = _load_dir(locale_dir, ItemFile, ChecklistFile, GlossaryEntry)
+    for kind, keys in (
+        ("item slug", [i.slug for i in items]),
+        ("checklist slug", [c.slug for c in checklists]),
+        ("glossary key", [g.key for g in glossary]),
+    ):
+        dupes = [k for k, n in Counter(keys).items() if n > 1]
+        if dupes:
+            raise SeedError(f"{locale_dir}: duplicate {kind}: {', '.join(dupes)}")
+    return SeedContent(items=items, checklists=checklists, glossary=glossary)
+
+
+def _dump(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", exclude_none=True)
+    if isinstance(value, list):
+        return [_dump(v) for v in value]
+    return value
+
+
+def _row_values(row: SQLModel, fields: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: _dump(getattr(row, k)) for k in fields}
+
+
+def _upsert(
+    session: Session,
+    existing: Row | None,
+    values: Mapping[str, Any],
+    create: Callable[[], Row],
+    derived: Callable[[Row], None] | None = None,
+) -> tuple[Row, Outcome]:
+    """Create, update or leave one row according to the seed-hash rule."""
+    values = {k: _dump(v) for k, v in values.items()}
+    new_hash = values_hash(values)
+    if existing is None:
+        row = create()
+        for key, value in values.items():
+            setattr(row, key, value)
+        row.seed_hash = new_hash  # type: ignore[attr-defined]
+        if derived:
+            derived(row)
+        session.add(row)
+        session.flush()
+        return row, "created"
+    current_hash = values_hash(_row_values(existing, values))
+    if current_hash == new_hash:
+        return existing, "unchanged"
+    if existing.seed_hash != current_hash:  # type: ignore[attr-defined]
+        return existing, "kept"  # edited in the database: the edit wins over the file
+    for key, value in values.items():
+        setattr(existing, key, value)
+    existing.seed_hash = new_hash  # type: ignore[attr-defined]
+    existing.updated_at = utcnow()  # type: ignore[attr-defined]
+    if derived:
+        derived(existing)
+    session.add(existing)
+    session.flush()
+    return existing, "updated"
+
+
+def _render_body(row: ContentItemTranslation) -> None:
+    row.body_html = render_markdown(row.body_md)
+
+
+# Which translation table belongs to which parent, and the fields that make up its text.
+_TEXT_FIELDS: dict[type[SQLModel], tuple[str, tuple[str, ...]]] = {
+    ContentItemTranslation: ("item_id", ("title", "summary", "body_md")),
+    ChecklistTemplateTranslation: ("template_id", ("title", "summary")),
+    ChecklistItemTranslation: ("item_id", ("action", "reason")),
+    GlossaryTermTranslation: ("term_id", ("term", "definition")),
+}
+
+
+def source_text_hash(text: Mapping[str, Any]) -> str:
+    """The hash a translation records of the English text it was made from."""
+    return values_hash(text)
+
+
+class _Seeder:
+    def __init__(self, session: Session, locale: str) -> None:
+        self.session = session
+        self.locale = locale
+        self.outcomes: Counter[str] = Counter()
+
+    def upsert(
+        self, existing: Row | None, values: Mapping[str, Any], create: Callable[[], Row]
+    ) -> Row:
+        row, outcome = _upsert(self.session, existing, values, create)
+        self.outcomes[outcome] += 1
+        return row
+
+    def neutral(self, model: type[Row], key_field: str, key: str) -> Row | None:
+        return self.session.exec(select(model).where(getattr(model, key_field) == key)).first()
+
+    def translation(
+        self,
+        model: type[TranslationRow],
+        parent_id: int | None,
+        text: dict[str, Any],
+        status: TranslationStatus,
+        source_hash: str,
+    ) -> None:
+        parent_field, _ = _TEXT_FIELDS[model]
+        existing = self.session.exec(
+            select(model).where(
+                getattr(model, parent_field) == parent_id, model.locale == self.locale
+            )
+        ).first()
+        values = {**text, "status": status.value, "source_hash": source_hash}
+        _, outcome = _upsert(
+            self.session,
+            existing,
+            values,
+            lambda: model(**{parent_field: parent_id, "locale": self.locale}),
+            derived=_render_body if model is ContentItemTranslation else None,  # type: ignore[arg-type]
+        )
+        self.outcomes[outcome] += 1
+
+
+def seed_source_locale(session: Session, content: SeedContent, locale: str) -> Counter[str]:
+    """The source locale defines the entities and their (reviewed) source text."""
+    seeder = _Seeder(session, locale)
+
+    def source(model: type[TranslationRow], parent_id: int | None, text: dict[str, Any]) -> None:
+        seeder.translation(model, parent_id, text, TranslationStatus.reviewed, values_hash(text))
+
+    for f in content.items:
+        item = seeder.upsert(
+            seeder.neutral(ContentItem, "slug", f.slug),
+            {
+                "slug": f.slug,
+                "kind": f.kind.value,
+                "tool_number": f.tool_number,
+                "audience": f.audience.value,
+                "position": f.order,
+                "articles": f.articles,
+                "sources": f.sources,
+                "related_checklists": f.related_checklists,
+                "related_glossary": f.related_glossary,
+            },
+            ContentItem,
+        )
+        source(
+            ContentItemTranslation,
+            item.id,
+            {"title": f.title, "summary": f.summary, "body_md": f.body},
+        )
+
+    for c in content.checklists:
+        template = seeder.upsert(
+            seeder.neutral(ChecklistTemplate, "slug", c.slug),
+            {
+                "slug": c.slug,
+                "audience": c.audience.value,
+                "related_tool": c.related_tool,
+                "position": c.order,
+                "sources": c.sources,
+            },
+            ChecklistTemplate,
+        )
+        source(ChecklistTemplateTranslation, template.id, {"title": c.title, "summary": c.summary})
+        for position, entry in enumerate(c.items, start=1):
+            existing = session.exec(
+                select(ChecklistItem).where(
+                    ChecklistItem.template_id == template.id, ChecklistItem.key == entry.key
+                )
+            ).first()
+            item = seeder.upsert(
+                existing,
+                {"key": entry.key, "position": position, "inferred": entry.inferred},
+                lambda tid=template.id: ChecklistItem(template_id=tid),
+            )
+            source(
+                ChecklistItemTranslation, item.id, {"action": entry.action, "reason": entry.reason}
+            )
+
+    for position, g in enumerate(content.glossary, start=1):
+        term = seeder.upsert(
+            seeder.neutral(GlossaryTerm, "key", g.key),
+            {"key": g.key, "position": position},
+            GlossaryTerm,
+        )
+        source(GlossaryTermTranslation, term.id, {"term": g.term, "definition": g.definition})
+    return seeder.outcomes
+
+
+def _require_hash(where: str, source_hash: str | None) -> str:
+    if not source_hash:
+        raise SeedError(f"{where}: no source_hash; run `homeward content stamp` first")
+    return source_hash
+
+
+def seed_translation_locale(
+    session: Session, content: TranslationContent, locale: str
+) -> Counter[str]:
+    """A translation locale only adds text to entities the source locale defined."""
+    seeder = _Seeder(session, locale)
+
+    def parent(model: type[Row], key_field: str, key: str, where: str) -> Row:
+        row = seeder.neutral(model, key_field, key)
+        if row is None:
+            raise SeedError(f"{where}: '{key}' does not exist in the source locale")
+        return row
+
+    for f in content.items:
+        where = f"{locale}/items/{f.slug}.md"
+        item = parent(ContentItem, "slug", f.slug, where)
+        seeder.translation(
+            ContentItemTranslation,
+            item.id,
+            {"title": f.title, "summary": f.summary, "body_md": f.body},
+            f.status,
+            _require_hash(where, f.source_hash),
+        )
+    for c in content.checklists:
+        where = f"{locale}/checklists/{c.slug}.yaml"
+        template = parent(ChecklistTemplate, "slug", c.slug, where)
+        seeder.translation(
+            ChecklistTemplateTranslation,
+            template.id,
+            {"title": c.title, "summary": c.summary},
+            c.status,
+            _require_hash(where, c.source_hash),
+        )
+        for entry in c.items:
+            item = session.exec(
+                select(ChecklistItem).where(
+                    ChecklistItem.template_id == template.id, ChecklistItem.key == entry.key
+                )
+            ).first()
+            if item is None:
+                raise SeedError(f"{where}: item '{entry.key}' does not exist in the source locale")
+            seeder.translation(
+                ChecklistItemTranslation,
+                item.id,
+                {"action": entry.action, "reason": entry.reason},
+                c.status,
+                _require_hash(f"{where} item {entry.key}", entry.source_hash),
+            )
+    for g in content.glossary:
+        where = f"{locale}/glossary.yaml"
+        term = parent(GlossaryTerm, "key", g.key, where)
+        seeder.translation(
+            GlossaryTermTranslation,
+            term.id,
+            {"term": g.term, "definition": g.definition},
+            g.status,
+            _require_hash(f"{where} {g.key}", g.source_hash),
+        )
+    return seeder.outcomes
+
+
+def _locale_dirs(content_dir: Path, source_locale: str) -> list[Path]:
+    """The source locale first (translations hang off its rows), then the others."""
+    dirs = sorted(
+        (d for d in content_dir.iterdir() if d.is_dir() and (d / "items").is_dir()),
+        key=lambda d: (d.name != source_locale, d.name),
+    )
+    if not dirs or dirs[0].name != source_locale:
+        raise SeedError(f"{content_dir}: no '{source_locale}' content directory")
+    return dirs
+
+
+@dataclass
+class SeedReport:
+    outcomes: Counter[str] = field(default_factory=Counter)
+    # Translation locales left out because their files are broken, with the reason. A
+    # broken translation must not keep the source content (or the server) from starting.
+    skipped: dict[str, str] = field(default_factory=dict)
+
+
+def seed(session: Session, content_dir: Path, source_locale: str) -> SeedReport:
+    report = SeedReport()
+    for locale_dir in _locale_dirs(content_dir, source_locale):
+        locale = locale_dir.name
+        if locale == source_locale:
+            report.outcomes += seed_source_locale(session, load_seed_files(locale_dir), locale)
+            continue
+        savepoint = session.begin_nested()
+        try:
+            outcomes = seed_translation_locale(session, load_translation_files(locale_dir), locale)
+        except SeedError as exc:
+            savepoint.rollback()
+            report.skipped[locale] = str(exc)
+            logger.error("seed: skipped locale %s: %s", locale, exc)
+            continue
+        savepoint.commit()
+        report.outcomes += outcomes
+    if report.outcomes["created"] or report.outcomes["updated"]:
+        bump_content_version(session)
+    session.commit()
+    if report.outcomes["kept"]:
+        logger.warning(
+            "seed: %d rows edited in the database were left as they are", report.outcomes["kept"]
+        )
+    return report
+
+
+def _dump_yaml(data: Any) -> str:
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+
+
+def stamp_translations(content_dir: Path, source_locale: str) -> list[Path]:
+    """Fill in missing ``source_hash`` values from the current source-locale files.
+    Existing hashes are never changed: that is what keeps staleness detectable."""
+    source = load_seed_files(content_dir / source_locale)
+    item_hash = {
+        i.slug: source_text_hash({"title": i.title, "summary": i.summary, "body_md": i.body})
+        for i in source.items
+    }
+    template_hash = {
+        c.slug: source_text_hash({"title": c.title, "summary": c.summary})
+        for c in source.checklists
+    }
+    entry_hash = {
+        (c.slug, e.key): source_text_hash({"action": e.action, "reason": e.reason})
+        for c in source.checklists
+        for e in c.items
+    }
+    term_hash = {
+        g.key: source_text_hash({"term": g.term, "definition": g.definition})
+        for g in source.glossary
+    }
+    changed: list[Path] = []
+    for locale_dir in _locale_dirs(content_dir, source_locale)[1:]:
+        for path in sorted((locale_dir / "items").glob("*.md")):
+            front, body = _split_front_matter(path)
+            if not front.get("source_hash") and front.get("slug") in item_hash:
+                front["source_hash"] = item_hash[front["slug"]]
+                path.write_text(f"---\n{_dump_yaml(front)}---\n{body}\n", encoding="utf-8")
+                changed.append(path)
+        for path in sorted((locale_dir / "checklists").glob("*.yaml")):
+            data = _read_yaml(path)
+            before = _dump_yaml(data)
+            if not data.get("source_hash") and data.get("slug") in template_hash:
+                data["source_hash"] = template_hash[data["slug"]]
+            for entry in data.get("items", []):
+                key = (data.get("slug"), entry.get("key"))
+                if not entry.get("source_hash") and key in entry_hash:
+                    entry["source_hash"] = entry_hash[key]
+            if _dump_yaml(data) != before:
+                path.write_text(_dump_yaml(data), encoding="utf-8")
+                changed.append(path)
+        path = locale_dir / "glossary.yaml"
+        if path.exists():
+            terms = _read_yaml(path)
+            before = _dump_yaml(terms)
+            for term in terms:
+                if not term.get("source_hash") and term.get("key") in term_hash:
+                    term["source_hash"] = term_hash[term["key"]]
+            if _dump_yaml(terms) != before:
+                path.write_text(_dump_yaml(terms), encoding="utf-8")
+                changed.append(path)
+    return changed

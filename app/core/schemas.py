@@ -1,0 +1,20 @@
+"""Shared API schema pieces: the strict request base and the one pattern of each kind."""
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+# No control characters (PostgreSQL cannot store NUL; none belong in an email or a note).
+PLAIN_TEXT = r"^[^\x00-\x1f\x7f]*$"
+MULTILINE_TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+
+Uuid = Annotated[str, Field(pattern=UUID_PATTERN)]
+Slug = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=80)]
+
+
+class Strict(BaseModel):
+    """Request bodies: unknown fields are an error, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
