@@ -8,11 +8,11 @@ from app.content.seed import SeedContent, load_seed_files
 from app.core.config import PROJECT_ROOT
 
 EXPECTED_CHECKLIST_ITEMS = {
-    "pre-return": 15,
-    "travel": 6,
-    "arrival": 8,
+    "pre-return": 24,
+    "travel": 8,
+    "arrival": 10,
     "reintegration": 10,
-    "children": 13,
+    "children": 16,
     "asylum-screening": 7,
 }
 
