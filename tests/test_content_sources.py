@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from app.core.config import PROJECT_ROOT
-from app.services.seed import SeedContent, load_seed_files
+from app.content.seed import SeedContent, load_seed_files
 
 GUIDANCE = PROJECT_ROOT / "app" / "guidance"
 ALLOWLIST = GUIDANCE / "official-domains.txt"
