@@ -112,13 +112,14 @@ def cases_purge() -> None:
     HOMEWARD_SYNC_RETENTION_DAYS. Devices drop closed cases after
     HOMEWARD_CLOSED_CASE_DEVICE_DAYS on their next sync."""
     from app.cases.service import purge_closed_cases
-    from app.cases.sync.push import prune_bookkeeping
+    from app.cases.sync.pull import prune_bookkeeping
 
     settings = get_settings()
     with Session(get_engine()) as session:
         cases = purge_closed_cases(session, settings.closed_case_server_days)
         records = prune_bookkeeping(session, settings.sync_retention_days)
-    typer.echo(f"purged {cases} case(s) and {records} sync record(s)")
+    details = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in records.items())
+    typer.echo(f"purged {cases} case(s); pruned {details}")
 
 
 @users_cli.command("create")

@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from app.core.config import PROJECT_ROOT
 from app.content.seed import SeedContent, load_seed_files
+from app.core.config import PROJECT_ROOT
 
 GUIDANCE = PROJECT_ROOT / "app" / "guidance"
 ALLOWLIST = GUIDANCE / "official-domains.txt"
@@ -69,7 +69,9 @@ def urls_in_file(path: Path) -> list[str]:
 
 
 def unofficial_urls(path: Path, allowlist: list[str]) -> list[str]:
-    return [u for u in urls_in_file(path) if not host_is_official(urlsplit(u).hostname or "", allowlist)]
+    return [
+        u for u in urls_in_file(path) if not host_is_official(urlsplit(u).hostname or "", allowlist)
+    ]
 
 
 def _guidance_files() -> list[Path]:
@@ -96,7 +98,9 @@ def test_allowlist_is_documented_and_well_formed() -> None:
 @pytest.mark.parametrize("path", _guidance_files(), ids=lambda p: str(p.relative_to(GUIDANCE)))
 def test_every_link_is_on_an_official_host(path: Path) -> None:
     bad = unofficial_urls(path, load_allowlist())
-    assert not bad, f"{path.relative_to(GUIDANCE)} links to hosts not in official-domains.txt: {bad}"
+    assert not bad, (
+        f"{path.relative_to(GUIDANCE)} links to hosts not in official-domains.txt: {bad}"
+    )
 
 
 def test_checker_sees_the_english_sources() -> None:
@@ -203,7 +207,9 @@ def content() -> SeedContent:
 def body_cites(body: str, instrument: str, article: str) -> bool:
     """The body names the instrument and the article ("article 10(2)", "Art. 26", "**6(5):**")."""
     number = re.escape(article)
-    article_ref = rf"(?:\b(?:art(?:icle)?s?\.?)\s+(?:\d+[\w()]*(?:,\s*|\s+and\s+))*|\*\*){number}(?![\w(])"
+    article_ref = (
+        rf"(?:\b(?:art(?:icle)?s?\.?)\s+(?:\d+[\w()]*(?:,\s*|\s+and\s+))*|\*\*){number}(?![\w(])"
+    )
     return bool(re.search(INSTRUMENT_NAMES[instrument], body)) and bool(
         re.search(article_ref, body, re.I)
     )
@@ -220,7 +226,9 @@ def provision_problems(item, instrument: str, article: str) -> list[str]:
 
 def test_each_added_provision_is_cited_in_articles_and_body(content: SeedContent) -> None:
     items = {i.slug: i for i in content.items}
-    problems = [p for slug, ins, art in ADDED_PROVISIONS for p in provision_problems(items[slug], ins, art)]
+    problems = [
+        p for slug, ins, art in ADDED_PROVISIONS for p in provision_problems(items[slug], ins, art)
+    ]
     assert not problems, "\n".join(problems)
 
 
@@ -236,7 +244,10 @@ def test_instruments_are_listed_by_the_items_resting_on_them(content: SeedConten
             continue
         for instrument, pattern in mention.items():
             if re.search(pattern, item.body):
-                assert any(a.instrument == instrument for a in item.articles), (item.slug, instrument)
+                assert any(a.instrument == instrument for a in item.articles), (
+                    item.slug,
+                    instrument,
+                )
 
 
 def test_negative_control_provision_checker(content: SeedContent) -> None:
@@ -270,7 +281,9 @@ def test_legal_statements_are_worded_as_the_law_words_them(content: SeedContent)
     # Non-refoulement and its 33(2) exception.
     assert "exception" in glossary["non-refoulement"] and "33(2)" in items["tool-7-9"]
     # Presumption of age from CoE 10(3), said as "should".
-    assert re.search(r"Article 10\(3\).*presumed.*should be treated as a child", items["tool-7-10"], re.S)
+    assert re.search(
+        r"Article 10\(3\).*presumed.*should be treated as a child", items["tool-7-10"], re.S
+    )
     # Protocol Art. 6 qualifiers and CoE 16(5) "best effort".
     assert "to the extent possible under domestic law" in items["tool-7-4"]
     assert "endeavour" in items["tool-7-4"]

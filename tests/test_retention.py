@@ -6,7 +6,7 @@ from sqlmodel import Session
 from app.cases.models import ReturnCase
 from app.cases.service import purge_closed_cases
 from app.cases.sync.models import AppliedMutation
-from app.cases.sync.push import prune_bookkeeping
+from app.cases.sync.pull import prune_bookkeeping
 from app.core.models import utcnow
 from tests.factories import bearer, make_user, new_id
 from tests.sync_sim import SimDevice
@@ -54,7 +54,7 @@ def test_old_sync_records_are_pruned_and_old_replays_stay_refused(
     record.applied_at = utcnow() - timedelta(days=400)
     session.add(record)
     session.commit()
-    assert prune_bookkeeping(session, older_than_days=180) >= 1
+    assert prune_bookkeeping(session, older_than_days=180)["applied_mutations"] == 1
     phone.outbox = [mutation]
     assert phone.push()[0]["status"] == "rejected"  # stale sequence number, not re-applied
     phone.pull()

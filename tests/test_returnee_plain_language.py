@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 import yaml
@@ -61,7 +60,7 @@ def split_front_matter(text: str) -> tuple[dict, str]:
     match = _FRONT_MATTER.match(text)
     if not match:
         return {}, text
-    return yaml.safe_load(match.group(1)) or {}, text[match.end():]
+    return yaml.safe_load(match.group(1)) or {}, text[match.end() :]
 
 
 def _strip_markup(text: str) -> str:
@@ -147,7 +146,9 @@ def test_there_are_returnee_pages_in_english_and_translations() -> None:
     assert {locale for locale, _ in RETURNEE_PAGES} - {"en"}, "no translated returnee page found"
 
 
-@pytest.mark.parametrize(("locale", "slug"), RETURNEE_PAGES, ids=[f"{l}-{s}" for l, s in RETURNEE_PAGES])
+@pytest.mark.parametrize(
+    ("locale", "slug"), RETURNEE_PAGES, ids=[f"{loc}-{page}" for loc, page in RETURNEE_PAGES]
+)
 def test_no_sentence_over_the_limit(locale: str, slug: str) -> None:
     path = GUIDANCE / locale / "items" / f"{slug}.md"
     meta, body = split_front_matter(path.read_text(encoding="utf-8"))
@@ -184,7 +185,10 @@ def test_negative_controls_for_vietnamese_and_thai() -> None:
 
 def test_list_items_headings_and_cells_are_sentence_boundaries() -> None:
     twenty = " ".join(["word"] * 20)
-    markdown = f"## {twenty}\n\n- {twenty}\n- {twenty}\n\n1. {twenty}\n2. {twenty}\n\n| {twenty} | {twenty} |\n|---|---|\n"
+    markdown = (
+        f"## {twenty}\n\n- {twenty}\n- {twenty}\n\n1. {twenty}\n2. {twenty}\n\n"
+        f"| {twenty} | {twenty} |\n|---|---|\n"
+    )
     assert [length(s, "en") for s in sentences(markdown, "en")] == [20] * 7
     # a paragraph wrapped over two lines is one block
     assert [length(s, "en") for s in sentences(f"{twenty}\n{twenty}.", "en")] == [40]

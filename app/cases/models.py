@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Date, DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from app.cases.sync.registers import CaseClocks, Register
 from app.core.models import Timestamped, enum_type, utcnow
 
 
@@ -38,9 +39,15 @@ class ReturnCase(Timestamped, table=True):
     created_by: int = _fk("user_account.id")
     closed_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     deleted_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
-    # Last-writer-wins registers per field: {"stage": [clock, device_id], ...}
-    clocks: dict[str, list[Any]] = Field(default_factory=dict, sa_type=JSON)
+    # Last-writer-wins registers (app/cases/sync/registers.py), stored as JSON.
+    clocks: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     version: int = 1
+
+    def get_clocks(self) -> CaseClocks:
+        return CaseClocks.from_json(self.clocks)
+
+    def set_clocks(self, clocks: CaseClocks) -> None:
+        self.clocks = clocks.to_json()
 
 
 class CaseAssignment(SQLModel, table=True):
@@ -91,6 +98,16 @@ class CaseItemState(SQLModel, table=True):
     clock: int = 0
     device_id: str = Field(default="", max_length=64)
     version: int = 1
+
+    def register(self) -> Register:
+        return Register(self.clock, self.device_id, self.changed_by)
+
+    def set_register(self, register: Register) -> None:
+        self.clock, self.device_id, self.changed_by = (
+            register.clock,
+            register.device,
+            register.user,
+        )
 
 
 class CaseNote(SQLModel, table=True):

@@ -1,4 +1,3 @@
-import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path
@@ -6,13 +5,13 @@ from fastapi import APIRouter, Depends, Path
 from app.accounts.deps import WorkerUser
 from app.cases import service as cases
 from app.cases.schemas import AssignWorker, CaseCreate, CaseOut
-from app.cases.sync import push as case_sync
 from app.core.deps import SessionDep
 from app.core.errors import problem_responses
 from app.core.http import no_store
+from app.core.schemas import UUID_PATTERN
 
 router = APIRouter(prefix="/cases", tags=["cases"], dependencies=[Depends(no_store)])
-CaseId = Annotated[str, Path(pattern=r"^[0-9a-fA-F-]{36}$")]
+CaseId = Annotated[str, Path(pattern=UUID_PATTERN)]
 
 
 @router.get("", response_model=list[CaseOut], responses=problem_responses(401, 403))
@@ -28,19 +27,7 @@ def create_case(body: CaseCreate, user: WorkerUser, session: SessionDep) -> Case
     """Creates a case online (offline creation goes through sync). The reference is
     generated when none is given; typed ones that look like a name, a phone number or a
     date of birth are refused."""
-    case = cases.new_case(
-        session,
-        user,
-        case_id=body.id or str(uuid.uuid4()),
-        reference=body.reference,
-        country=body.country,
-        stage=body.stage,
-    )
-    for spec in body.checklists:
-        cases.new_checklist(session, case, checklist_id=spec.id, template_slug=spec.template_slug)
-    case_sync.record_case_change(session, case.id)
-    session.commit()
-    return cases.snapshot(session, case)
+    return cases.create_case(session, user, body)
 
 
 @router.get("/{case_id}", response_model=CaseOut, responses=problem_responses(401, 403, 404))
@@ -57,8 +44,4 @@ def assign_worker(
     case_id: CaseId, body: AssignWorker, user: WorkerUser, session: SessionDep
 ) -> CaseOut:
     """Adds a colleague (a worker account) to a case the caller is assigned to."""
-    case = cases.assigned_case(session, user, case_id)
-    cases.assign_worker(session, case, body.email)
-    case_sync.record_case_change(session, case.id)
-    session.commit()
-    return cases.snapshot(session, case)
+    return cases.add_worker(session, user, case_id, body.email)

@@ -5,6 +5,9 @@ its existence is not revealed."""
 
 import re
 import secrets
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
 from datetime import timedelta
 
 from babel import Locale
@@ -21,7 +24,9 @@ from app.cases.models import (
     CaseStage,
     ReturnCase,
 )
-from app.cases.schemas import CaseChecklistOut, CaseOut, ItemStateOut, NoteOut
+from app.cases.schemas import CaseChecklistOut, CaseCreate, CaseOut, ItemStateOut, NoteOut
+from app.cases.sync.feed import record_case_changes
+from app.cases.sync.registers import CaseClocks, Register
 from app.content.models import (
     ChecklistItem,
     ChecklistItemTranslation,
@@ -201,10 +206,10 @@ def new_case(
         stage=stage,
         created_by=user.id or 0,
         closed_at=utcnow() if stage == CaseStage.closed else None,
-        clocks={
-            "stage": [clock, device_id, user.id],
-            "country": [clock, device_id, user.id],
-        },
+        clocks=CaseClocks(
+            stage=Register(clock, device_id, user.id),
+            country=Register(clock, device_id, user.id),
+        ).to_json(),
     )
     session.add(case)
     session.flush()
@@ -243,17 +248,46 @@ def assign_worker(session: Session, case: ReturnCase, email: str) -> User:
     return worker
 
 
+def create_case(session: Session, user: User, spec: CaseCreate) -> CaseOut:
+    """Creates a case online (offline creation goes through sync)."""
+    case = new_case(
+        session,
+        user,
+        case_id=spec.id or str(uuid.uuid4()),
+        reference=spec.reference,
+        country=spec.country,
+        stage=spec.stage,
+    )
+    for checklist in spec.checklists:
+        new_checklist(
+            session, case, checklist_id=checklist.id, template_slug=checklist.template_slug
+        )
+    record_case_changes(session, [case.id])
+    session.commit()
+    return snapshot(session, case)
+
+
+def add_worker(session: Session, user: User, case_id: str, email: str) -> CaseOut:
+    """Adds a colleague (a worker account) to a case the caller is assigned to."""
+    case = assigned_case(session, user, case_id)
+    assign_worker(session, case, email)
+    record_case_changes(session, [case.id])
+    session.commit()
+    return snapshot(session, case)
+
+
 # --- reads -------------------------------------------------------------------------------
 
 
-def snapshot(
-    session: Session, case: ReturnCase, guidance: dict[str, str | None] | None = None
-) -> CaseOut:
-    """One case as the API shows it. ``guidance`` memoises the current guidance hash per
-    template across the snapshots of one listing or pull (three queries per template)."""
+def snapshots(session: Session, cases: Sequence[ReturnCase]) -> list[CaseOut]:
+    """Cases as the API shows them, loaded in batches: the number of queries does not grow
+    with the number of cases (one per kind of row, plus the guidance hash per template)."""
+    if not cases:
+        return []
+    ids = [c.id for c in cases]
     checklists = session.exec(
         select(CaseChecklist)
-        .where(CaseChecklist.case_id == case.id)
+        .where(col(CaseChecklist.case_id).in_(ids))
         .order_by(col(CaseChecklist.created_at), col(CaseChecklist.id))
     ).all()
     states: dict[str, dict[str, ItemStateOut]] = {c.id: {} for c in checklists}
@@ -271,63 +305,78 @@ def snapshot(
                 version=state.version,
                 changed_by=state.changed_by,
             )
-    guidance = {} if guidance is None else guidance
-    for checklist in checklists:
-        if checklist.template_slug not in guidance:
-            try:
-                guidance[checklist.template_slug] = guidance_hash(session, checklist.template_slug)
-            except AppError:  # the template was unpublished: nothing newer to review
-                guidance[checklist.template_slug] = None
+    guidance: dict[str, str | None] = {}
+    for slug in sorted({c.template_slug for c in checklists}):
+        try:
+            guidance[slug] = guidance_hash(session, slug)
+        except AppError:  # the template was unpublished: nothing newer to review
+            guidance[slug] = None
     notes = session.exec(
         select(CaseNote)
-        .where(CaseNote.case_id == case.id)
+        .where(col(CaseNote.case_id).in_(ids))
         .order_by(col(CaseNote.created_at), col(CaseNote.id))
     ).all()
     workers = session.exec(
-        select(User.email)
-        .join(CaseAssignment, col(CaseAssignment.user_id) == User.id)
-        .where(CaseAssignment.case_id == case.id)
+        select(CaseAssignment.case_id, User.email)
+        .join(User, col(CaseAssignment.user_id) == User.id)
+        .where(col(CaseAssignment.case_id).in_(ids))
         .order_by(col(User.email))
     ).all()
-    return CaseOut(
-        id=case.id,
-        reference=case.reference,
-        country=case.country,
-        stage=case.stage,
-        created_at=as_utc(case.created_at),
-        updated_at=as_utc(case.updated_at),
-        closed_at=as_utc(case.closed_at) if case.closed_at else None,
-        deleted=case.deleted_at is not None,
-        version=case.version,
-        clocks=case.clocks,
-        workers=list(workers),
-        checklists=[
-            CaseChecklistOut(
-                id=c.id,
-                template_slug=c.template_slug,
-                content_version=c.content_version,
-                guidance_updated=guidance[c.template_slug] not in (None, c.guidance_hash),
-                deleted=c.deleted_at is not None,
-                items=states[c.id],
-            )
-            for c in checklists
-        ],
-        notes=[
-            NoteOut(
-                id=n.id,
-                body=n.body,
-                author_id=n.author_id,
-                checklist_id=n.checklist_id,
-                item_key=n.item_key,
-                created_at=as_utc(n.created_at),
-                updated_at=as_utc(n.updated_at),
-                deleted=n.deleted_at is not None,
-                conflict_of=n.conflict_of,
-                version=n.version,
-            )
-            for n in notes
-        ],
-    )
+    checklists_of: dict[str, list[CaseChecklist]] = defaultdict(list)
+    for checklist in checklists:
+        checklists_of[checklist.case_id].append(checklist)
+    notes_of: dict[str, list[CaseNote]] = defaultdict(list)
+    for note in notes:
+        notes_of[note.case_id].append(note)
+    workers_of: dict[str, list[str]] = defaultdict(list)
+    for case_id, email in workers:
+        workers_of[case_id].append(email)
+    return [
+        CaseOut(
+            id=case.id,
+            reference=case.reference,
+            country=case.country,
+            stage=case.stage,
+            created_at=as_utc(case.created_at),
+            updated_at=as_utc(case.updated_at),
+            closed_at=as_utc(case.closed_at) if case.closed_at else None,
+            deleted=case.deleted_at is not None,
+            version=case.version,
+            clocks=case.get_clocks().to_json(),
+            workers=workers_of[case.id],
+            checklists=[
+                CaseChecklistOut(
+                    id=c.id,
+                    template_slug=c.template_slug,
+                    content_version=c.content_version,
+                    guidance_updated=guidance[c.template_slug] not in (None, c.guidance_hash),
+                    deleted=c.deleted_at is not None,
+                    items=states[c.id],
+                )
+                for c in checklists_of[case.id]
+            ],
+            notes=[
+                NoteOut(
+                    id=n.id,
+                    body=n.body,
+                    author_id=n.author_id,
+                    checklist_id=n.checklist_id,
+                    item_key=n.item_key,
+                    created_at=as_utc(n.created_at),
+                    updated_at=as_utc(n.updated_at),
+                    deleted=n.deleted_at is not None,
+                    conflict_of=n.conflict_of,
+                    version=n.version,
+                )
+                for n in notes_of[case.id]
+            ],
+        )
+        for case in cases
+    ]
+
+
+def snapshot(session: Session, case: ReturnCase) -> CaseOut:
+    return snapshots(session, [case])[0]
 
 
 def list_cases(session: Session, user: User) -> list[CaseOut]:
@@ -337,8 +386,7 @@ def list_cases(session: Session, user: User) -> list[CaseOut]:
         .where(CaseAssignment.user_id == user.id, col(ReturnCase.deleted_at).is_(None))
         .order_by(col(ReturnCase.created_at))
     ).all()
-    guidance: dict[str, str | None] = {}
-    return [snapshot(session, case, guidance) for case in cases]
+    return snapshots(session, cases)
 
 
 # --- retention ---------------------------------------------------------------------------

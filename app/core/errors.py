@@ -188,6 +188,16 @@ def _allowed_methods(request: Request) -> list[str]:
     return sorted(methods)
 
 
+async def _too_deep(request: Request, exc: Exception) -> JSONResponse:
+    # A JSON body nested deeper than the parser's recursion limit is bad input, not a fault.
+    locale = request_locale(request)
+    return problem_response(
+        400,
+        gettext_for(locale, _("Bad request")),
+        gettext_for(locale, _("The request body is nested too deeply.")),
+    )
+
+
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     # Never echo internals (or request data) back; the traceback goes to the server log.
     logger.exception("unhandled error", exc_info=exc)
@@ -203,4 +213,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RecursionError, _too_deep)
     app.add_exception_handler(Exception, _unexpected_error)

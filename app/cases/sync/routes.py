@@ -3,7 +3,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from app.accounts.deps import WorkerUser
-from app.cases.sync import push as case_sync
+from app.cases.sync.pull import pull
+from app.cases.sync.push import push
 from app.cases.sync.schemas import PullResponse, PushRequest, PushResponse
 from app.core.deps import SessionDep, SettingsDep
 from app.core.errors import problem_responses
@@ -15,7 +16,7 @@ router = APIRouter(prefix="/sync", tags=["sync"], dependencies=[Depends(no_store
 @router.post("/cases", response_model=PushResponse, responses=problem_responses(400, 401, 403))
 def push_cases(body: PushRequest, user: WorkerUser, session: SessionDep) -> PushResponse:
     """Applies a device's offline mutations, each at most once; answers per mutation."""
-    return case_sync.push(session, user, body.device_id, body.mutations)
+    return push(session, user, body.device_id, body.mutations)
 
 
 @router.get("/cases", response_model=PullResponse, responses=problem_responses(400, 401, 403, 410))
@@ -28,4 +29,4 @@ def pull_cases(
 ) -> PullResponse:
     """Snapshots of the caller's cases changed since the cursor, in pages (`has_more`),
     with the merge notices meant for the caller."""
-    return case_sync.pull(session, user, since, limit, settings)
+    return pull(session, user, since, limit, settings)

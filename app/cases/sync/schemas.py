@@ -8,7 +8,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.cases.models import CaseStage
 from app.cases.schemas import CaseOut, ChecklistSpec, CountryCode, NoteBody, Reference
+from app.cases.sync.registers import MAX_COUNTER
 from app.core.schemas import Slug, Strict, Uuid
+
+# Sequence numbers, clocks and versions: what both databases and JavaScript hold exactly.
+Counter = Annotated[int, Field(ge=1, le=MAX_COUNTER)]
 
 
 class MutationEnvelope(BaseModel):
@@ -18,7 +22,7 @@ class MutationEnvelope(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     id: Uuid
-    seq: Annotated[int, Field(ge=1)]
+    seq: Counter
     type: Annotated[str, Field(max_length=40)]
 
 
@@ -58,10 +62,10 @@ class PullResponse(BaseModel):
 class _Mutation(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: Uuid
-    seq: int
+    seq: Counter
     case_id: Uuid
-    clock: Annotated[int, Field(ge=0)] = 0
-    base_version: int | None = None
+    clock: Annotated[int, Field(ge=0, le=MAX_COUNTER)] = 0
+    base_version: Annotated[int, Field(ge=0, le=MAX_COUNTER)] | None = None
     created_at: datetime | None = None
 
 
