@@ -8,6 +8,7 @@ from datetime import timedelta
 from functools import lru_cache
 
 from sqlalchemy import delete, func
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
 from app.accounts.models import LoginFailure, Role, User, UserSession
@@ -84,7 +85,12 @@ def login(
     _check_throttle(session, address_key, settings.login_max_failures_per_address, settings)
 
     user = session.exec(select(User).where(User.email == email)).first()
-    valid = verify_password(password, user.password_hash if user else _dummy_hash())
+    stored_hash = user.password_hash if user else _dummy_hash()
+    # Hashing is slow by design: never hold the transaction (on SQLite the write lock)
+    # while verifying.
+    session.commit()
+    valid = verify_password(password, stored_hash)
+    user = session.exec(select(User).where(User.email == email)).first()
     if user is None or not valid or not user.is_active:
         session.add(LoginFailure(key=account_key))
         session.add(LoginFailure(key=address_key))
@@ -125,7 +131,13 @@ def authenticate(session: Session, token: str, settings: Settings) -> User | Non
     if now - as_utc(record.last_seen_at) > _LAST_SEEN_RESOLUTION:
         record.last_seen_at = now
         session.add(record)
-        session.commit()
+        try:
+            session.commit()
+        except OperationalError:
+            # A read request on SQLite cannot always take the write lock; the next request
+            # records the time instead (it has a minute's resolution anyway).
+            session.rollback()
+            user = session.get(User, record.user_id)
     return user
 
 

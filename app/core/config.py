@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     # Seconds a client may reuse the content bundle before revalidating with its ETag.
     bundle_max_age: int = 300
     log_level: str = "info"
+    # How long an SQLite write waits for the write lock before giving up (milliseconds).
+    sqlite_busy_timeout_ms: int = 15_000
 
     # Sessions (ASVS 7.3): idle and absolute expiry.
     session_idle_minutes: int = 12 * 60

@@ -1,14 +1,20 @@
-"""Database engine and sessions: SQLite (WAL, foreign keys on) by default, else PostgreSQL."""
+"""Database engine and sessions: SQLite (WAL, foreign keys on) by default, else PostgreSQL.
+
+SQL parameters are hidden from error messages and logs: they carry note text and emails."""
 
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import Engine, event
+from fastapi import Request
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, create_engine
 
 from app.core.config import get_settings
+
+# Execution option: this transaction will write (BEGIN IMMEDIATE on SQLite).
+WRITE_OPTION = "homeward_write"
 
 
 def _enable_sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -18,7 +24,7 @@ def _enable_sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[n
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={get_settings().sqlite_busy_timeout_ms}")
     cursor.close()
 
 
@@ -27,13 +33,21 @@ def build_engine(database_url: str) -> Engine:
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        engine = create_engine(url, connect_args={"check_same_thread": False}, hide_parameters=True)
         event.listen(engine, "connect", _enable_sqlite_pragmas)
         # pysqlite's own transaction handling breaks SAVEPOINTs (needed per sync mutation
         # and by the tests); SQLAlchemy's documented recipe is to begin explicitly.
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+        event.listen(engine, "begin", _begin_sqlite)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+
+
+def _begin_sqlite(conn: Connection) -> None:
+    # A deferred transaction that reads and then writes cannot upgrade once another writer
+    # has committed ("database is locked", whatever the busy timeout). Requests that write
+    # take the write lock up front instead and queue for it under the busy timeout.
+    immediate = conn.get_execution_options().get(WRITE_OPTION, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 @lru_cache
@@ -41,7 +55,18 @@ def get_engine() -> Engine:
     return build_engine(get_settings().database_url)
 
 
-def session_scope() -> Iterator[Session]:
-    """One session per request; services commit their own writes."""
-    with Session(get_engine()) as session:
+def writing(engine: Engine) -> Engine:
+    """The same engine (and pool), its transactions marked as writes (see _begin_sqlite)."""
+    return engine.execution_options(**{WRITE_OPTION: True})
+
+
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def session_scope(request: Request) -> Iterator[Session]:
+    """One session per request; services commit their own writes. Requests that may write
+    (every method but GET, HEAD, OPTIONS) begin their transactions as writes."""
+    engine = get_engine()
+    bind = engine if request.method in _SAFE_METHODS else writing(engine)
+    with Session(bind) as session:
         yield session
