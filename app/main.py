@@ -3,6 +3,7 @@
 import logging
 
 from fastapi import APIRouter, FastAPI
+from sqlmodel import Session
 
 from app.accounts.routes import router as accounts_router
 from app.cases.routes import router as cases_router
@@ -10,6 +11,7 @@ from app.cases.sync.routes import router as case_sync_router
 from app.content.bundles import BundleCache
 from app.content.routes import router as content_router
 from app.core.config import Settings, get_settings
+from app.core.db import get_engine
 from app.core.errors import install_error_handlers, problem_responses
 from app.core.health import router as health_router
 from app.core.http import install_http_middleware
@@ -29,7 +31,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url="/api/v1/docs",
         redoc_url=None,
     )
-    app.state.bundle_cache = BundleCache()
+    app.state.bundle_cache = BundleCache(
+        lambda: Session(get_engine()),
+        source_locale=settings.source_locale,
+        version_ttl=settings.content_version_ttl_seconds,
+        max_age=settings.bundle_max_age,
+    )
     install_error_handlers(app)
     install_http_middleware(app, production=settings.environment == "production")
     api = APIRouter(prefix="/api/v1", responses=problem_responses(400, 422))

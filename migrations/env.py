@@ -5,7 +5,14 @@ from logging.config import fileConfig
 from alembic import context
 from sqlmodel import SQLModel
 
+import app.accounts.models
+import app.cases.models
+import app.cases.sync.models
+import app.content.models
 from app.core.db import build_engine, get_engine
+
+# Every table module is imported above, so autogenerate sees every table.
+TABLE_MODULES = (app.accounts.models, app.cases.models, app.cases.sync.models, app.content.models)
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):

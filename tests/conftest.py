@@ -5,6 +5,7 @@ rolled back, and gets a fresh app (so no cached bundle outlives its test)."""
 import os
 import secrets
 from collections.abc import Iterator
+from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
+from app.content.bundles import BundleCache
 from app.core import config, db
 from app.core.config import PROJECT_ROOT
 from app.core.migrations import upgrade
@@ -102,6 +104,11 @@ def app(session: Session) -> FastAPI:
 
     application = create_app()
     application.dependency_overrides[db.session_scope] = lambda: session
+    # The bundle cache reads the test's own session (its data is never committed for real),
+    # and reads the content version on every request.
+    application.state.bundle_cache = BundleCache(
+        lambda: nullcontext(session), source_locale="en", version_ttl=0, max_age=300
+    )
     return application
 
 

@@ -1,3 +1,4 @@
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
@@ -212,11 +213,15 @@ def test_missing_translations_fall_back_to_english_and_say_so(
     assert len(bundle["items"]) == len(client.get("/api/v1/content/en").json()["items"])
 
 
-def test_a_regional_variant_falls_back_along_its_chain(client: TestClient) -> None:
-    bundle = client.get("/api/v1/content/fr-CA").json()
-    assert bundle["locale"] == "fr-CA"
-    page = next(i for i in bundle["items"] if i["slug"] == "asylum")
-    assert page["locale"] == "fr" and page["fallback"] is True
+def test_a_regional_variant_is_served_its_parent_language(client: TestClient) -> None:
+    # fr-CA has no content of its own: it gets the French bundle itself (same bytes, same
+    # ETag, one cache entry), not a copy flagged as a fallback.
+    variant = client.get("/api/v1/content/fr-CA")
+    french = client.get("/api/v1/content/fr")
+    assert variant.json()["locale"] == "fr"
+    assert variant.headers["etag"] == french.headers["etag"]
+    page = next(i for i in variant.json()["items"] if i["slug"] == "asylum")
+    assert page["locale"] == "fr" and page["fallback"] is False
     assert client.get("/api/v1/content/xx").status_code == 404
     assert client.get("/api/v1/content/xx-YY").status_code == 404
 
@@ -230,3 +235,18 @@ def test_instrument_names_are_in_the_bundles_language(client: TestClient) -> Non
     assert "Trafficking in Persons Protocol" in english
     for locale in ("fr", "ru", "ar"):
         assert not names(locale) & english, locale
+
+
+def test_invented_variants_do_not_grow_the_bundle_cache(client: TestClient, app: FastAPI) -> None:
+    for n in range(300):
+        assert client.get(f"/api/v1/content/fr-x{n:03d}").status_code == 200
+    assert len(app.state.bundle_cache) == 1  # French, served for every variant
+
+
+def test_the_etag_comes_from_the_content_alone(session: Session) -> None:
+    """Two processes (or one, restarted) build the same bytes for the same content."""
+    from app.content.bundles import build_bundle, encode
+
+    first = encode(build_bundle(session, "fr", "en", 7))
+    second = encode(build_bundle(session, "fr", "en", 7))
+    assert first.etag == second.etag and first.body == second.body

@@ -29,13 +29,9 @@ from app.cases.sync.feed import record_case_changes
 from app.cases.sync.registers import CaseClocks, Register
 from app.content.models import (
     ChecklistItem,
-    ChecklistItemTranslation,
     ChecklistTemplate,
-    ChecklistTemplateTranslation,
-    ContentItem,
-    ContentItemTranslation,
 )
-from app.content.write import current_version, values_hash
+from app.content.write import current_version, guidance_hash
 from app.core.errors import AppError, NotFound
 from app.core.models import as_utc, utcnow
 from app.i18n import _
@@ -111,50 +107,6 @@ def check_country(code: str) -> str:
 
 
 # --- guidance the checklists were made from --------------------------------------------------
-
-
-def guidance_hash(session: Session, template_slug: str, source_locale: str = "en") -> str:
-    """A hash of the template's source text, its items and its related tool's source text."""
-    template = session.exec(
-        select(ChecklistTemplate).where(
-            ChecklistTemplate.slug == template_slug, ChecklistTemplate.is_published
-        )
-    ).first()
-    if template is None:
-        raise AppError(
-            _("There is no checklist template '{slug}'."), {"slug": template_slug}, field="slug"
-        )
-    parts = list(
-        session.exec(
-            select(ChecklistTemplateTranslation.source_hash).where(
-                ChecklistTemplateTranslation.template_id == template.id,
-                ChecklistTemplateTranslation.locale == source_locale,
-            )
-        ).all()
-    )
-    parts += list(
-        session.exec(
-            select(ChecklistItemTranslation.source_hash)
-            .join(ChecklistItem, col(ChecklistItem.id) == ChecklistItemTranslation.item_id)
-            .where(
-                ChecklistItem.template_id == template.id,
-                ChecklistItemTranslation.locale == source_locale,
-            )
-            .order_by(col(ChecklistItem.position))
-        ).all()
-    )
-    if template.related_tool:
-        parts += list(
-            session.exec(
-                select(ContentItemTranslation.source_hash)
-                .join(ContentItem, col(ContentItem.id) == ContentItemTranslation.item_id)
-                .where(
-                    ContentItem.slug == template.related_tool,
-                    ContentItemTranslation.locale == source_locale,
-                )
-            ).all()
-        )
-    return values_hash({"template": template_slug, "parts": parts})
 
 
 def template_item_keys(session: Session, template_slug: str) -> set[str]:

@@ -83,6 +83,8 @@ class ContentItemTranslation(TranslationFields, table=True):
     summary: str = Field(sa_type=Text)
     body_md: str = Field(sa_type=Text)
     body_html: str = Field(sa_type=Text)  # sanitised at save time; clients insert it as is
+    # Legal article titles in this locale, by "instrument:article" (the item lists them).
+    article_titles: dict[str, str] = Field(default_factory=dict, sa_type=JSON)
 
 
 class ChecklistTemplate(Seeded, table=True):
@@ -146,6 +148,8 @@ class GlossaryTermTranslation(TranslationFields, table=True):
     term_id: int = _parent_fk("glossary_term")
     term: str = Field(max_length=200)
     definition: str = Field(sa_type=Text)
+    # Other written forms of the term in this locale that link to it (inflections, halves).
+    variants: list[str] = Field(default_factory=list, sa_type=JSON)
 
 
 class ContentState(SQLModel, table=True):

@@ -3,6 +3,7 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Path, Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from app.content.bundles import BundleCache, find_item
 from app.content.locales import list_locales
@@ -21,7 +22,8 @@ IfNoneMatch = Annotated[str | None, Header()]
 NOT_MODIFIED = {304: {"description": "Not modified: the ETag in If-None-Match still holds"}}
 
 
-def _bundle_cache(request: Request) -> BundleCache:
+async def _bundle_cache(request: Request) -> BundleCache:
+    # async: FastAPI runs sync dependencies on a worker thread, and this path is hot.
     return request.app.state.bundle_cache
 
 
@@ -44,22 +46,22 @@ def get_locales(
     response_model=Bundle,
     responses={**NOT_MODIFIED, **problem_responses(404)},
 )
-def get_bundle(
+async def get_bundle(
     locale: LocalePath,
     request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
     cache: BundleCacheDep,
     if_none_match: IfNoneMatch = None,
 ) -> Response:
-    """The whole language bundle (items, checklists, glossary) with `version` and `ETag`."""
-    entry = cache.get(session, locale, settings.source_locale)
+    """The whole language bundle (items, checklists, glossary) with `version` and `ETag`.
+    Served from memory; the database is read only when the content version may have moved
+    (not on the event loop)."""
+    entry = cache.fresh(locale) or await run_in_threadpool(cache.get, locale)
     return cached_response(
         request,
         body=entry.body,
         gzip_body=entry.gzip_body,
         etag=entry.etag,
-        cache_control=f"public, max-age={settings.bundle_max_age}",
+        cache_control=cache.cache_control,
         media_type="application/json",
     )
 
@@ -69,17 +71,15 @@ def get_bundle(
     response_model=ItemOut,
     responses={**NOT_MODIFIED, **problem_responses(404)},
 )
-def get_item(
+async def get_item(
     locale: LocalePath,
     slug: SlugPath,
     request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
     cache: BundleCacheDep,
     if_none_match: IfNoneMatch = None,
 ) -> Response:
     """One item of the bundle."""
-    entry = cache.get(session, locale, settings.source_locale)
+    entry = cache.fresh(locale) or await run_in_threadpool(cache.get, locale)
     item = find_item(entry.bundle, slug)
     body = item.model_dump_json().encode()
     etag = f'"{entry.etag.strip(chr(34))}-{slug}"'
@@ -87,6 +87,6 @@ def get_item(
         request,
         body=body,
         etag=etag,
-        cache_control=f"public, max-age={settings.bundle_max_age}",
+        cache_control=cache.cache_control,
         media_type="application/json",
     )

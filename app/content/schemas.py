@@ -22,8 +22,10 @@ class Localised(BaseModel):
 class ArticleRef(BaseModel):
     instrument: str
     instrument_name: str
+    instrument_name_locale: str  # the language the instrument's name is in
     article: str
     title: str | None = None
+    title_locale: str | None = None  # the language the title is in (a fallback may differ)
 
 
 class SourceRef(BaseModel):
@@ -68,13 +70,14 @@ class GlossaryTermOut(Localised):
     key: str
     term: str
     definition: str
+    variants: list[str]  # other written forms that link to the term in running text
 
 
 class Bundle(BaseModel):
     locale: str
     version: int
     direction: Literal["ltr", "rtl"]
-    generated_at: datetime
+    updated_at: datetime  # when the newest text in it last changed (not when it was built)
     items: list[ItemOut]
     checklists: list[ChecklistOut]
     glossary: list[GlossaryTermOut]

@@ -16,7 +16,6 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError
 from sqlmodel import Session, SQLModel, select
 
-from app.content.markdown import render_markdown
 from app.content.models import (
     Audience,
     ChecklistItem,
@@ -31,8 +30,13 @@ from app.content.models import (
     TranslationFields,
     TranslationStatus,
 )
-from app.content.write import bump_content_version, values_hash
-from app.core.models import utcnow
+from app.content.write import (
+    all_guidance_hashes,
+    content_changed,
+    source_text_hash,
+    upsert,
+    write_translation,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -222,72 +226,6 @@ def load_seed_files(locale_dir: Path) -> SeedContent:
     return SeedContent(items=items, checklists=checklists, glossary=glossary)
 
 
-def _dump(value: Any) -> Any:
-    if isinstance(value, BaseModel):
-        return value.model_dump(mode="json", exclude_none=True)
-    if isinstance(value, list):
-        return [_dump(v) for v in value]
-    return value
-
-
-def _row_values(row: SQLModel, fields: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: _dump(getattr(row, k)) for k in fields}
-
-
-def _upsert(
-    session: Session,
-    existing: Row | None,
-    values: Mapping[str, Any],
-    create: Callable[[], Row],
-    derived: Callable[[Row], None] | None = None,
-) -> tuple[Row, Outcome]:
-    """Create, update or leave one row according to the seed-hash rule."""
-    values = {k: _dump(v) for k, v in values.items()}
-    new_hash = values_hash(values)
-    if existing is None:
-        row = create()
-        for key, value in values.items():
-            setattr(row, key, value)
-        row.seed_hash = new_hash  # type: ignore[attr-defined]
-        if derived:
-            derived(row)
-        session.add(row)
-        session.flush()
-        return row, "created"
-    current_hash = values_hash(_row_values(existing, values))
-    if current_hash == new_hash:
-        return existing, "unchanged"
-    if existing.seed_hash != current_hash:  # type: ignore[attr-defined]
-        return existing, "kept"  # edited in the database: the edit wins over the file
-    for key, value in values.items():
-        setattr(existing, key, value)
-    existing.seed_hash = new_hash  # type: ignore[attr-defined]
-    existing.updated_at = utcnow()  # type: ignore[attr-defined]
-    if derived:
-        derived(existing)
-    session.add(existing)
-    session.flush()
-    return existing, "updated"
-
-
-def _render_body(row: ContentItemTranslation) -> None:
-    row.body_html = render_markdown(row.body_md)
-
-
-# Which translation table belongs to which parent, and the fields that make up its text.
-_TEXT_FIELDS: dict[type[SQLModel], tuple[str, tuple[str, ...]]] = {
-    ContentItemTranslation: ("item_id", ("title", "summary", "body_md")),
-    ChecklistTemplateTranslation: ("template_id", ("title", "summary")),
-    ChecklistItemTranslation: ("item_id", ("action", "reason")),
-    GlossaryTermTranslation: ("term_id", ("term", "definition")),
-}
-
-
-def source_text_hash(text: Mapping[str, Any]) -> str:
-    """The hash a translation records of the English text it was made from."""
-    return values_hash(text)
-
-
 class _Seeder:
     def __init__(self, session: Session, locale: str) -> None:
         self.session = session
@@ -297,7 +235,7 @@ class _Seeder:
     def upsert(
         self, existing: Row | None, values: Mapping[str, Any], create: Callable[[], Row]
     ) -> Row:
-        row, outcome = _upsert(self.session, existing, values, create)
+        row, outcome = upsert(self.session, existing, values, create)
         self.outcomes[outcome] += 1
         return row
 
@@ -311,20 +249,17 @@ class _Seeder:
         text: dict[str, Any],
         status: TranslationStatus,
         source_hash: str,
+        extra: Mapping[str, Any] | None = None,
     ) -> None:
-        parent_field, _ = _TEXT_FIELDS[model]
-        existing = self.session.exec(
-            select(model).where(
-                getattr(model, parent_field) == parent_id, model.locale == self.locale
-            )
-        ).first()
-        values = {**text, "status": status.value, "source_hash": source_hash}
-        _, outcome = _upsert(
+        _, outcome = write_translation(
             self.session,
-            existing,
-            values,
-            lambda: model(**{parent_field: parent_id, "locale": self.locale}),
-            derived=_render_body if model is ContentItemTranslation else None,  # type: ignore[arg-type]
+            model,
+            parent_id,
+            self.locale,
+            text,
+            status=status,
+            source_hash=source_hash,
+            extra=extra,
         )
         self.outcomes[outcome] += 1
 
@@ -333,8 +268,15 @@ def seed_source_locale(session: Session, content: SeedContent, locale: str) -> C
     """The source locale defines the entities and their (reviewed) source text."""
     seeder = _Seeder(session, locale)
 
-    def source(model: type[TranslationRow], parent_id: int | None, text: dict[str, Any]) -> None:
-        seeder.translation(model, parent_id, text, TranslationStatus.reviewed, values_hash(text))
+    def source(
+        model: type[TranslationRow],
+        parent_id: int | None,
+        text: dict[str, Any],
+        extra: Mapping[str, Any] | None = None,
+    ) -> None:
+        seeder.translation(
+            model, parent_id, text, TranslationStatus.reviewed, source_text_hash(text), extra
+        )
 
     for f in content.items:
         item = seeder.upsert(
@@ -356,6 +298,7 @@ def seed_source_locale(session: Session, content: SeedContent, locale: str) -> C
             ContentItemTranslation,
             item.id,
             {"title": f.title, "summary": f.summary, "body_md": f.body},
+            {"article_titles": article_titles(f.articles)},
         )
 
     for c in content.checklists:
@@ -392,8 +335,22 @@ def seed_source_locale(session: Session, content: SeedContent, locale: str) -> C
             {"key": g.key, "position": position},
             GlossaryTerm,
         )
-        source(GlossaryTermTranslation, term.id, {"term": g.term, "definition": g.definition})
+        source(
+            GlossaryTermTranslation,
+            term.id,
+            {"term": g.term, "definition": g.definition},
+            {"variants": g.variants},
+        )
     return seeder.outcomes
+
+
+def article_key(article: Mapping[str, Any] | Article) -> str:
+    data = article.model_dump() if isinstance(article, Article) else article
+    return f"{data['instrument']}:{data['article']}"
+
+
+def article_titles(articles: list[Article]) -> dict[str, str]:
+    return {article_key(a): a.title for a in articles if a.title}
 
 
 def _require_hash(where: str, source_hash: str | None) -> str:
@@ -417,12 +374,17 @@ def seed_translation_locale(
     for f in content.items:
         where = f"{locale}/items/{f.slug}.md"
         item = parent(ContentItem, "slug", f.slug, where)
+        titles = article_titles(f.articles)
+        unknown = set(titles) - {article_key(a) for a in item.articles}
+        if unknown:  # not fatal: the title is simply not shown
+            logger.warning("seed: %s: articles not in the source item: %s", where, sorted(unknown))
         seeder.translation(
             ContentItemTranslation,
             item.id,
             {"title": f.title, "summary": f.summary, "body_md": f.body},
             f.status,
             _require_hash(where, f.source_hash),
+            {"article_titles": titles},
         )
     for c in content.checklists:
         where = f"{locale}/checklists/{c.slug}.yaml"
@@ -458,6 +420,7 @@ def seed_translation_locale(
             {"term": g.term, "definition": g.definition},
             g.status,
             _require_hash(f"{where} {g.key}", g.source_hash),
+            {"variants": g.variants},
         )
     return seeder.outcomes
 
@@ -483,6 +446,7 @@ class SeedReport:
 
 def seed(session: Session, content_dir: Path, source_locale: str) -> SeedReport:
     report = SeedReport()
+    guidance_before = all_guidance_hashes(session, source_locale)
     for locale_dir in _locale_dirs(content_dir, source_locale):
         locale = locale_dir.name
         if locale == source_locale:
@@ -499,7 +463,7 @@ def seed(session: Session, content_dir: Path, source_locale: str) -> SeedReport:
         savepoint.commit()
         report.outcomes += outcomes
     if report.outcomes["created"] or report.outcomes["updated"]:
-        bump_content_version(session)
+        content_changed(session, guidance_before, source_locale)
     session.commit()
     if report.outcomes["kept"]:
         logger.warning(

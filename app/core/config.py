@@ -22,6 +22,9 @@ class Settings(BaseSettings):
     source_locale: str = "en"
     # Seconds a client may reuse the content bundle before revalidating with its ETag.
     bundle_max_age: int = 300
+    # How long a process trusts the content version it read before reading it again. Another
+    # process's publish is served within this time; this process's own at once.
+    content_version_ttl_seconds: float = 1.0
     log_level: str = "info"
     # How long an SQLite write waits for the write lock before giving up (milliseconds).
     sqlite_busy_timeout_ms: int = 15_000
