@@ -1,23 +1,24 @@
 // Homeward app shell: chrome (header, navigation, quick exit, update banner), preferences,
 // rendering of the current route, and keeping the downloaded bundles fresh.
+
+import * as content from './content.js';
 import { h, replaceChildren } from './dom.js';
 import { t } from './i18n.js';
-import * as store from './store.js';
-import * as content from './content.js';
 import * as languages from './languages.js';
+import { quickExitButton, setupQuickExit } from './quickexit.js';
 import * as router from './router.js';
 import { paths } from './router.js';
-import { setupQuickExit, quickExitButton } from './quickexit.js';
+import * as store from './store.js';
 import { setupUpdates } from './updates.js';
-import { welcome } from './views/welcome.js';
-import { home } from './views/home.js';
-import { itemView } from './views/item.js';
+import { aboutView } from './views/about.js';
 import { checklistList, checklistView } from './views/checklists.js';
 import { glossaryView } from './views/glossary.js';
+import { home } from './views/home.js';
+import { itemView } from './views/item.js';
+import { notDownloaded, notFound } from './views/misc.js';
 import { searchView } from './views/search.js';
 import { settingsView } from './views/settings.js';
-import { aboutView } from './views/about.js';
-import { notFound, notDownloaded } from './views/misc.js';
+import { welcome } from './views/welcome.js';
 
 const state = { prefs: { locale: null, audience: null } };
 let renderSeq = 0;
@@ -74,9 +75,7 @@ function renderNav(route) {
   const current = { item: 'home', checklist: 'checklists' }[route.name] || route.name;
   replaceChildren(
     ui.nav.firstChild,
-    NAV.map(([name, label]) =>
-      h('li', null, h('a', { href: paths[name](l), 'aria-current': current === name ? 'page' : null }, label())),
-    ),
+    NAV.map(([name, label]) => h('li', null, h('a', { href: paths[name](l), 'aria-current': current === name ? 'page' : null }, label()))),
   );
 }
 
@@ -86,7 +85,7 @@ export async function savePrefs(changes) {
 }
 
 export async function requestPersistence() {
-  if (!navigator.storage || !navigator.storage.persist) return null;
+  if (!navigator.storage?.persist) return null;
   let granted = await navigator.storage.persisted();
   if (!granted) granted = await navigator.storage.persist();
   await store.setMeta('persist', { granted, asked_at: new Date().toISOString() });
@@ -144,7 +143,7 @@ export async function render({ quiet = false } = {}) {
     const codes = (await languages.localeList()).locales.map((x) => x.code);
     const near = codes.includes(route.locale) ? null : languages.negotiate([route.locale, state.prefs.locale], codes);
     if (near) {
-      router.navigate(location.pathname.replace(/^\/[^/]+/, '/' + near) + location.search + location.hash);
+      router.navigate(location.pathname.replace(/^\/[^/]+/, `/${near}`) + location.search + location.hash);
       return;
     }
     const ok = await ensureBundle(route.locale, main);

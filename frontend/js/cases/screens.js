@@ -1,16 +1,16 @@
 // Outreach workers' screens: sign-in, cases list, new case, case page (loaded on demand by
 // app.js). Cases hold no name, phone number, address or date of birth. See frontend/README.md.
+
+import * as content from '../content.js';
 import { h, nextId } from '../dom.js';
 import { nt, t } from '../i18n.js';
-import * as content from '../content.js';
-import { navigate, paths } from '../router.js';
 import { quickExitButton } from '../quickexit.js';
+import { navigate, paths } from '../router.js';
 import { upLink } from '../views/parts.js';
 import * as core from './core.js';
 
 // --- words ---------------------------------------------------------------------------------------
-const stageLabel = (s) =>
-  ({ preparing: t('Preparing return'), travel: t('Travel'), arrival: t('Arrival'), reintegration: t('Reintegration'), closed: t('Closed') })[s] || s;
+const stageLabel = (s) => ({ preparing: t('Preparing return'), travel: t('Travel'), arrival: t('Arrival'), reintegration: t('Reintegration'), closed: t('Closed') })[s] || s;
 
 const lang = () => document.documentElement.lang || 'en';
 function countryName(code) {
@@ -31,9 +31,9 @@ const dateTime = (iso) => when(iso, { dateStyle: 'medium', timeStyle: 'short' })
 const day = (ymd) => when(`${ymd}T12:00`, { dateStyle: 'medium' }); // the phone's own date
 
 function itemText(c, checklistId, key) {
-  const cl = c && c.checklists.find((x) => x.id === checklistId);
+  const cl = c?.checklists.find((x) => x.id === checklistId);
   const tpl = cl && content.checklist(cl.template_slug);
-  const item = tpl && tpl.items.find((i) => i.key === key);
+  const item = tpl?.items.find((i) => i.key === key);
   return item ? item.action : key;
 }
 const caseRef = (c) => (c ? c.reference : t('a case no longer on this device'));
@@ -125,8 +125,14 @@ function live(build, stale, events = ['changed']) {
   let busy = false;
   let again = false;
   const refresh = async () => {
-    if (stale()) return events.forEach((e) => core.bus.removeEventListener(e, refresh));
-    if (busy) return void (again = true);
+    if (stale()) {
+      for (const e of events) core.bus.removeEventListener(e, refresh);
+      return;
+    }
+    if (busy) {
+      again = true;
+      return;
+    }
     busy = true;
     try {
       const data = await core.snapshot();
@@ -157,7 +163,7 @@ function live(build, stale, events = ['changed']) {
       await refresh();
     }
   };
-  events.forEach((e) => core.bus.addEventListener(e, refresh));
+  for (const e of events) core.bus.addEventListener(e, refresh);
   return { box, first: refresh };
 }
 
@@ -213,8 +219,20 @@ function messages(d, caseId) {
   const out = h('section', { class: 'messages' });
   add(
     out,
-    list('notices', t('Merged with a colleague’s changes'), notices, (n) => noticeText(n, byId.get(n.case_id)), () => null),
-    list('rejected', t('Changes the server did not accept'), rejected, (r) => rejectedText(r, byId.get(r.mutation.case_id)), (r) => r.mutation.body && h('blockquote', null, r.mutation.body)),
+    list(
+      'notices',
+      t('Merged with a colleague’s changes'),
+      notices,
+      (n) => noticeText(n, byId.get(n.case_id)),
+      () => null,
+    ),
+    list(
+      'rejected',
+      t('Changes the server did not accept'),
+      rejected,
+      (r) => rejectedText(r, byId.get(r.mutation.case_id)),
+      (r) => r.mutation.body && h('blockquote', null, r.mutation.body),
+    ),
   );
   return out;
 }
@@ -226,7 +244,13 @@ function confirmDialog(title, text, confirm, cancel = t('Cancel')) {
     const yes = h('button', { type: 'button', class: 'primary danger' }, confirm);
     const no = h('button', { type: 'button', class: 'secondary' }, cancel);
     // quick exit inside: the header is inert while a modal dialog is open
-    const dialog = h('dialog', { class: 'term-dialog', 'aria-labelledby': id }, h('h2', { id }, title), h('p', null, text), h('div', { class: 'actions' }, no, yes, quickExitButton()));
+    const dialog = h(
+      'dialog',
+      { class: 'term-dialog', 'aria-labelledby': id },
+      h('h2', { id }, title),
+      h('p', null, text),
+      h('div', { class: 'actions' }, no, yes, quickExitButton()),
+    );
     const finish = (value) => {
       dialog.close();
       dialog.remove();
@@ -278,7 +302,11 @@ function countrySelect(id, selected) {
 }
 
 const stageSelect = (id, selected) =>
-  h('select', { id, name: 'stage', 'data-key': id }, core.STAGES.map((s) => h('option', { value: s, selected: s === selected }, stageLabel(s))));
+  h(
+    'select',
+    { id, name: 'stage', 'data-key': id },
+    core.STAGES.map((s) => h('option', { value: s, selected: s === selected }, stageLabel(s))),
+  );
 
 const labelled = (label, control) => [h('label', { for: control.id }, label), control];
 const addable = (have) => content.checklists().filter((c) => c.audience !== 'returnee' && !have.has(c.slug));
@@ -289,13 +317,16 @@ export async function signinView(root, ctx) {
   const { user, sync, outbox } = await core.snapshot();
   const expired = !!user && (!!sync.auth || core.status().error === 'auth');
   const status = h('p', { class: 'status', role: 'alert' });
-  const email = h('input', { id: nextId('f'), type: 'email', name: 'email', autocomplete: 'username', spellcheck: 'false', value: user && user.email });
+  const email = h('input', { id: nextId('f'), type: 'email', name: 'email', autocomplete: 'username', spellcheck: 'false', value: user?.email });
   const password = h('input', { id: nextId('f'), type: 'password', name: 'password', autocomplete: 'current-password' });
   const button = h('button', { type: 'submit', class: 'primary' }, t('Sign in'));
   const form = h('form', { class: 'stack', novalidate: true }, labelled(t('Email'), email), labelled(t('Password'), password), status, button);
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
-    if (!email.value.trim() || !password.value) return void (status.textContent = t('Enter your email and your password.'));
+    if (!email.value.trim() || !password.value) {
+      status.textContent = t('Enter your email and your password.');
+      return;
+    }
     button.disabled = true;
     status.textContent = t('Signing in…');
     const r = await core.signIn(email.value.trim(), password.value);
@@ -434,11 +465,18 @@ export async function newCaseView(root, ctx) {
     h(
       'p',
       { id: hint, class: 'hint' },
-      t('Leave it empty to get a code like HW-7K2M-9QXB. If you type one, use capital letters and digits in groups joined by hyphens, with at least one digit. Never a name, a phone number or a date of birth.'),
+      t(
+        'Leave it empty to get a code like HW-7K2M-9QXB. If you type one, use capital letters and digits in groups joined by hyphens, with at least one digit. Never a name, a phone number or a date of birth.',
+      ),
     ),
     error,
     labelled(t('Stage'), stage),
-    h('fieldset', null, h('legend', null, t('Checklists')), boxes.map((b) => h('label', { class: 'choice' }, b, h('span', null, content.checklist(b.value).title)))),
+    h(
+      'fieldset',
+      null,
+      h('legend', null, t('Checklists')),
+      boxes.map((b) => h('label', { class: 'choice' }, b, h('span', null, content.checklist(b.value).title))),
+    ),
     status,
     h('button', { type: 'submit', class: 'primary' }, t('Create case')),
   );
@@ -491,7 +529,7 @@ function noteForm(key, label, button, save, initial = '') {
     e.preventDefault();
     const body = area.value.trim();
     if (!body) return area.focus();
-    if (initial) [area, form.closest('details')].forEach((el) => el && el.removeAttribute('data-keep'));
+    if (initial) for (const el of [area, form.closest('details')]) el?.removeAttribute('data-keep');
     else area.value = '';
     save(body);
   });
@@ -519,7 +557,7 @@ function noteList(c, notes, me) {
           'li',
           { 'data-note': n.id },
           h('p', { class: 'body' }, n.body),
-          h('p', { class: 'hint' }, (me && n.author_id === me.id ? t('You') : t('A colleague')) + ' · ' + dateTime(n.created_at)),
+          h('p', { class: 'hint' }, `${me && n.author_id === me.id ? t('You') : t('A colleague')} · ${dateTime(n.created_at)}`),
           n.conflict_of && h('p', { class: 'badge' }, t('Written at the same time as another version of this note; both are kept.')),
           n.pending && pendingBadge(),
           h('div', { class: 'row' }, edit, del),
@@ -534,7 +572,10 @@ function checklistSection(c, cl, me) {
   const tpl = content.checklist(cl.template_slug);
   const head = h('h2', { id: nextId('cl') }, tpl ? tpl.title : cl.template_slug);
   const out = h('section', { 'aria-labelledby': head.id, 'data-checklist': cl.template_slug }, head);
-  if (!tpl) return add(out, h('p', null, t('This checklist is not in the downloaded guide.'))), out;
+  if (!tpl) {
+    add(out, h('p', null, t('This checklist is not in the downloaded guide.')));
+    return out;
+  }
   const tool = tpl.related_tool && content.item(tpl.related_tool);
   const ack = h('button', { type: 'button', class: 'secondary' }, t('Mark reviewed'));
   ack.addEventListener('click', () => core.change('ack_guidance', c.id, { checklist_id: cl.id }));
@@ -542,7 +583,7 @@ function checklistSection(c, cl, me) {
     const st = cl.items[i.key] || {};
     const key = `${cl.id}/${i.key}`;
     const doneOn = st.done && st.done_on && h('p', { id: nextId('done'), class: 'reason' }, t('Done on {date}', { date: day(st.done_on) }));
-    const box = h('input', { type: 'checkbox', name: i.key, checked: !!st.done, 'data-key': key, 'aria-describedby': doneOn && doneOn.id });
+    const box = h('input', { type: 'checkbox', name: i.key, checked: !!st.done, 'data-key': key, 'aria-describedby': doneOn?.id });
     box.addEventListener('change', () => {
       box.disabled = true;
       core.change('set_item', c.id, { checklist_id: cl.id, item_key: i.key, done: box.checked });
@@ -639,7 +680,11 @@ export async function caseView(root, ctx) {
     country.addEventListener('change', () => country.value && core.change('update_case', id, { country: country.value }));
     const lists = c.checklists.filter((cl) => !cl.deleted);
     const more = addable(new Set(lists.map((cl) => cl.template_slug)));
-    const pick = h('select', { id: 'add-checklist', name: 'template' }, more.map((x) => h('option', { value: x.slug }, x.title)));
+    const pick = h(
+      'select',
+      { id: 'add-checklist', name: 'template' },
+      more.map((x) => h('option', { value: x.slug }, x.title)),
+    );
     const addForm = h('form', { class: 'stack' }, labelled(t('Checklist to add'), pick), h('button', { type: 'submit', class: 'secondary' }, t('Add checklist')));
     addForm.addEventListener('submit', (e) => {
       e.preventDefault();
@@ -671,7 +716,17 @@ export async function caseView(root, ctx) {
         ),
         noteForm(`add:${id}`, t('New note'), t('Save the note'), (b) => core.change('add_note', id, { note_id: core.uuid(), body: b })),
       ),
-      h('section', { 'data-colleagues': '' }, h('h2', null, t('Workers on this case')), h('ul', { class: 'workers' }, c.workers.map((w) => h('li', null, w))), colleagues),
+      h(
+        'section',
+        { 'data-colleagues': '' },
+        h('h2', null, t('Workers on this case')),
+        h(
+          'ul',
+          { class: 'workers' },
+          c.workers.map((w) => h('li', null, w)),
+        ),
+        colleagues,
+      ),
       h('section', null, h('h2', null, t('Delete')), del),
     );
   }, ctx.stale);

@@ -1,13 +1,14 @@
 // Checklist templates, readable by anyone; the reader can tick "my steps". Ticks are stored only
 // in this browser's IndexedDB ("steps" store, key "<checklist>/<item>") and never sent anywhere.
+
+import * as content from '../content.js';
 import { h, nextId } from '../dom.js';
 import { formatNumber, nt, t } from '../i18n.js';
-import * as content from '../content.js';
-import * as store from '../store.js';
-import { paths } from '../router.js';
-import { card, sourcesList, notices, upLink } from './parts.js';
-import { notFound } from './misc.js';
 import { backToTranslation, entryNotice, textAttrs } from '../notices.js';
+import { paths } from '../router.js';
+import * as store from '../store.js';
+import { notFound } from './misc.js';
+import { card, notices, sourcesList, upLink } from './parts.js';
 
 async function tickedSet() {
   return new Set((await store.all('steps')).map((s) => s.id));
@@ -83,7 +84,7 @@ export async function checklistView(root, ctx) {
       if (ticked.has(key(i))) await store.del('steps', key(i));
       ticked.delete(key(i));
     }
-    list.querySelectorAll('input[type=checkbox]').forEach((b) => (b.checked = false));
+    for (const b of list.querySelectorAll('input[type=checkbox]')) b.checked = false;
     update();
   });
   const list = h('ol', { class: 'checklist' }, boxes);
