@@ -107,13 +107,13 @@ async function ensureBundle(locale, main) {
 }
 
 // Outreach workers' screens load on demand (the files are precached, so this works offline too).
-const worker = (name) => async (root, ctx) => (await import('./cases/screens.js'))[name](root, ctx);
+const worker = (file, name) => async (root, ctx) => (await import(`./cases/${file}`))[name](root, ctx);
 
 const VIEWS = {
-  signin: worker('signinView'),
-  cases: worker('casesView'),
-  casenew: worker('newCaseView'),
-  case: worker('caseView'),
+  signin: worker('signin.js', 'signinView'),
+  cases: worker('list.js', 'casesView'),
+  casenew: worker('new.js', 'newCaseView'),
+  case: worker('case.js', 'caseView'),
   home,
   item: itemView,
   checklists: checklistList,

@@ -22,6 +22,12 @@ function append(el, children) {
   }
 }
 
+// Appends children to an element (null, undefined and false skipped, arrays flattened); returns it.
+export function add(el, ...children) {
+  append(el, children);
+  return el;
+}
+
 export function replaceChildren(el, ...children) {
   el.replaceChildren();
   append(el, children);
