@@ -398,11 +398,12 @@ class _Applier:
             *note.history,
             {
                 "body": note.body,
-                "author_id": note.author_id,
+                "author_id": note.edited_by or note.author_id,  # who wrote that text
                 "at": as_utc(note.updated_at).isoformat(),
             },
         ]
         note.body = m.body
+        note.edited_by = self.user.id
         note.updated_at = utcnow()
         note.version += 1
         self.session.add(note)

@@ -281,6 +281,12 @@ def snapshot(
         .where(CaseNote.case_id == case.id)
         .order_by(col(CaseNote.created_at), col(CaseNote.id))
     ).all()
+    writer_ids = {n.author_id for n in notes} | {n.edited_by for n in notes if n.edited_by}
+    emails: dict[int | None, str] = (
+        dict(session.exec(select(User.id, User.email).where(col(User.id).in_(writer_ids))).all())
+        if writer_ids
+        else {}
+    )
     workers = session.exec(
         select(User.email)
         .join(CaseAssignment, col(CaseAssignment.user_id) == User.id)
@@ -315,6 +321,9 @@ def snapshot(
                 id=n.id,
                 body=n.body,
                 author_id=n.author_id,
+                author_email=emails.get(n.author_id),
+                edited_by=n.edited_by,
+                editor_email=emails.get(n.edited_by),
                 checklist_id=n.checklist_id,
                 item_key=n.item_key,
                 created_at=as_utc(n.created_at),

@@ -26,11 +26,15 @@ let ui = null;
 
 const NAV = [
   ['home', () => t('Home')],
+  ['cases', () => t('Cases'), 'worker'], // only for a signed-in outreach worker
   ['checklists', () => t('Checklists')],
   ['glossary', () => t('Glossary')],
   ['search', () => t('Search')],
   ['settings', () => t('Settings')],
 ];
+
+// Whether an outreach worker is signed in on this device (cases/core.js keeps the user there).
+const workerSignedIn = () => store.get('syncmeta', 'user').then(Boolean, () => false);
 
 function buildChrome() {
   const updateText = h('p', null, t('Update available'));
@@ -67,15 +71,15 @@ function offerUpdate(accept) {
   };
 }
 
-function renderNav(route) {
+function renderNav(route, worker) {
   const l = route.locale;
   ui.brand.setAttribute('href', l ? paths.home(l) : '/');
   ui.nav.hidden = !l || !content.bundle();
   if (ui.nav.hidden) return;
-  const current = { item: 'home', checklist: 'checklists' }[route.name] || route.name;
+  const current = { item: 'home', checklist: 'checklists', case: 'cases', casenew: 'cases' }[route.name] || route.name;
   replaceChildren(
     ui.nav.firstChild,
-    NAV.map(([name, label]) => h('li', null, h('a', { href: paths[name](l), 'aria-current': current === name ? 'page' : null }, label()))),
+    NAV.filter(([, , who]) => !who || worker).map(([name, label]) => h('li', null, h('a', { href: paths[name](l), 'aria-current': current === name ? 'page' : null }, label()))),
   );
 }
 
@@ -160,8 +164,9 @@ export async function render({ quiet = false } = {}) {
   labelChrome();
   const frag = document.createDocumentFragment();
   const title = await view(frag, ctx);
+  const worker = await workerSignedIn();
   if (seq !== renderSeq) return;
-  renderNav(route);
+  renderNav(route, worker);
   main.replaceChildren(frag);
   document.title = title && title !== t('Homeward') ? `${title} · ${t('Homeward')}` : t('Homeward');
   main.dataset.view = view === welcome ? 'welcome' : view === notDownloaded ? 'not-downloaded' : route.name;

@@ -7,8 +7,9 @@ import { navigate, paths } from '../router.js';
 import { upLink } from '../views/parts.js';
 import * as core from './core.js';
 import { addable, confirmDialog, countrySelect, labelled, live, messages, pendingBadge, progress, stageSelect, syncPanel } from './parts.js';
-import { countryName, dateTime, day, lang, stageLabel } from './words.js';
+import { countryName, day, lang, noteByline, stageLabel } from './words.js';
 
+// A note form; key keeps its draft (and its <details>' open state) across redraws. An edit form
 // closes once saved.
 function noteForm(key, label, button, save, initial = '') {
   const warn = nextId('warn');
@@ -32,35 +33,64 @@ function noteForm(key, label, button, save, initial = '') {
   return form;
 }
 
-function noteList(c, notes, me) {
-  return (
-    notes.length > 0 &&
-    h(
-      'ul',
-      { class: 'notes' },
-      notes.map((n) => {
-        const edit = h(
-          'details',
-          { 'data-keep': `open:${n.id}` },
-          h('summary', null, t('Edit')),
-          noteForm(`edit:${n.id}`, t('Edit the note'), t('Save the note'), (body) => core.change('edit_note', c.id, { note_id: n.id, body }), n.body),
-        );
-        const del = h('button', { type: 'button', class: 'secondary small' }, t('Delete'));
-        del.addEventListener('click', async () => {
-          if (await confirmDialog(t('Delete this note?'), n.body, t('Delete the note'))) core.change('delete_note', c.id, { note_id: n.id });
-        });
-        return h(
-          'li',
-          { 'data-note': n.id },
-          h('p', { class: 'body' }, n.body),
-          h('p', { class: 'hint' }, `${me && n.author_id === me.id ? t('You') : t('A colleague')} · ${dateTime(n.created_at)}`),
-          n.conflict_of && h('p', { class: 'badge' }, t('Written at the same time as another version of this note; both are kept.')),
-          n.pending && pendingBadge(),
-          h('div', { class: 'row' }, edit, del),
-        );
-      }),
-    )
+function noteItem(c, n, me, alone = false) {
+  const edit = h(
+    'details',
+    { 'data-keep': `open:${n.id}` },
+    h('summary', null, t('Edit')),
+    noteForm(`edit:${n.id}`, t('Edit the note'), t('Save the note'), (body) => core.change('edit_note', c.id, { note_id: n.id, body }), n.body),
   );
+  const del = h('button', { type: 'button', class: 'secondary small' }, t('Delete'));
+  del.addEventListener('click', async () => {
+    if (await confirmDialog(t('Delete this note?'), n.body, t('Delete the note'))) core.change('delete_note', c.id, { note_id: n.id });
+  });
+  return h(
+    'li',
+    { 'data-note': n.id, id: `note-${n.id}`, 'data-key': `note:${n.id}` }, // the key keeps focus (Show the note) across redraws
+    h('p', { class: 'body' }, n.body),
+    noteByline(n, me).map((line) => h('p', { class: 'hint', 'data-byline': '' }, line)),
+    alone && h('p', { class: 'badge' }, t('Written at the same time as another version of this note; both are kept.')),
+    n.pending && pendingBadge(),
+    h('div', { class: 'row' }, edit, del),
+  );
+}
+
+// Notes in order; the versions of one note that were written at the same time (a note and its
+// siblings, conflict_of) are shown together, side by side where the screen is wide enough.
+function noteList(c, notes, me) {
+  if (!notes.length) return false;
+  const shown = new Set(notes.map((n) => n.id));
+  const siblings = new Map();
+  for (const n of notes) {
+    if (n.conflict_of && shown.has(n.conflict_of)) siblings.set(n.conflict_of, [...(siblings.get(n.conflict_of) || []), n]);
+  }
+  const items = [];
+  for (const n of notes) {
+    if (n.conflict_of && shown.has(n.conflict_of)) continue; // shown with its original
+    const group = siblings.get(n.id);
+    if (!group) {
+      items.push(noteItem(c, n, me, !!n.conflict_of)); // a version whose original is gone
+      continue;
+    }
+    const head = h(
+      'p',
+      { id: nextId('versions'), class: 'badge' },
+      t('Changed at the same time by two people: both versions are kept, side by side. Keep one by deleting the other.'),
+    );
+    items.push(
+      h(
+        'li',
+        { class: 'versions', 'data-versions': n.id },
+        head,
+        h(
+          'ul',
+          { class: 'notes side-by-side', 'aria-labelledby': head.id },
+          [n, ...group].map((x) => noteItem(c, x, me)),
+        ),
+      ),
+    );
+  }
+  return h('ul', { class: 'notes' }, items);
 }
 
 function checklistSection(c, cl, me) {

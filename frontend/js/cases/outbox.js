@@ -63,9 +63,11 @@ export function applyOne(c, m, me) {
   else if (t === 'set_item' && cl) cl.items[m.item_key] = { ...cl.items[m.item_key], done: m.done, done_on: m.done ? m.done_on : null, pending: true };
   else if (t === 'add_note' && !note) {
     const { note_id: id, body, checklist_id = null, item_key = null, created_at } = m;
-    c.notes.push({ id, body, author_id: me.id, checklist_id, item_key, created_at, version: 0, pending: true });
-  } else if (t === 'edit_note' && note) Object.assign(note, { body: m.body, deleted: false, pending: true });
-  else if (t === 'delete_note' && note) Object.assign(note, { deleted: true, pending: true });
+    c.notes.push({ id, body, author_id: me.id, author_email: me.email, checklist_id, item_key, created_at, updated_at: created_at, version: 0, pending: true });
+  } else if (t === 'edit_note' && note) {
+    // Until the server answers, the current text is this worker's, written now.
+    Object.assign(note, { body: m.body, deleted: false, pending: true, updated_at: m.created_at, edited_by: me.id, editor_email: me.email });
+  } else if (t === 'delete_note' && note) Object.assign(note, { deleted: true, pending: true });
   else if (t === 'ack_guidance' && cl) cl.guidance_updated = false;
   return c;
 }

@@ -114,7 +114,12 @@ export function messages(d, caseId) {
       t('Merged with a colleague’s changes'),
       notices,
       (n) => noticeText(n, byId.get(n.case_id)),
-      () => null,
+      // On the case page, a notice about a note that is shown leads to it.
+      (n) => {
+        const id = n.details?.note_id;
+        const c = caseId && id && byId.get(caseId);
+        return c?.notes.some((x) => x.id === id && !x.deleted) && h('a', { href: `#note-${id}`, 'data-show-note': id }, t('Show the note'));
+      },
     ),
     list(
       'rejected',

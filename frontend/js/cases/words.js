@@ -31,11 +31,35 @@ export function itemText(c, checklistId, key) {
 }
 export const caseRef = (c) => (c ? c.reference : t('a case no longer on this device'));
 
+// A note, named by the start of its text (notices say which note they are about).
+export function noteText(c, noteId) {
+  const n = c?.notes.find((x) => x.id === noteId);
+  if (!n) return t('a note no longer on this device');
+  const words = n.body.replace(/\s+/g, ' ').trim();
+  return words.length > 60 ? `${words.slice(0, 60).replace(/\s+\S*$/, '')}…` : words;
+}
+
+// Who wrote a note's current text and when, and who wrote it first when that was someone else
+// (or the text was changed): one or two lines. `me`: the signed-in worker.
+export function noteByline(n, me) {
+  const mine = (id) => !!me && id === me.id;
+  const name = (email) => email || t('a colleague');
+  const editor = n.edited_by || null;
+  const time = dateTime(n.updated_at || n.created_at);
+  if (!editor) {
+    return [mine(n.author_id) ? t('Written by you, {time}', { time }) : t('Written by {name}, {time}', { name: name(n.author_email), time })];
+  }
+  const changed = mine(editor) ? t('Changed by you, {time}', { time }) : t('Changed by {name}, {time}', { name: name(n.editor_email), time });
+  if (editor === n.author_id) return [changed];
+  const first = dateTime(n.created_at);
+  return [changed, mine(n.author_id) ? t('First written by you, {time}', { time: first }) : t('First written by {name}, {time}', { name: name(n.author_email), time: first })];
+}
+
 // A merge notice from the server, in plain words: which case, which step, what happened.
 export function noticeText(n, c) {
   const d = n.details || {};
   const value = (v) => (d.field === 'stage' ? stageLabel(v) : countryName(v));
-  const p = { case: caseRef(c), item: itemText(c, d.checklist_id, d.item_key), yours: value(d.yours), now: value(d.now || d.kept) };
+  const p = { case: caseRef(c), item: itemText(c, d.checklist_id, d.item_key), yours: value(d.yours), now: value(d.now || d.kept), note: noteText(c, d.note_id) };
   const stage = d.field === 'stage';
   switch (n.kind) {
     case 'tick_overridden':
@@ -47,7 +71,7 @@ export function noticeText(n, c) {
         ? t('Case {case}: your tick on “{item}” was not applied, because a colleague changed it later. It stays not done.', p)
         : t('Case {case}: your untick of “{item}” was not applied, because a colleague changed it later. It stays done.', p);
     case 'note_kept_both':
-      return t('Case {case}: you and a colleague edited the same note at the same time. Both versions are kept, one below the other.', p);
+      return t('Case {case}: you and a colleague changed the note “{note}” at the same time. Both versions are kept, side by side.', p);
     case 'case_restored':
       return t('Case {case}: you deleted this case, but a colleague changed it afterwards, so it was restored.', p);
     case 'edited_deleted_case':
@@ -55,9 +79,9 @@ export function noticeText(n, c) {
     case 'delete_refused':
       return t('Case {case}: your deletion was not applied, because a colleague changed the case in the meantime. The case is kept.', p);
     case 'note_restored':
-      return t('Case {case}: you deleted a note, but a colleague edited it at the same time, so the note was restored.', p);
+      return t('Case {case}: you deleted the note “{note}”, but a colleague changed it at the same time, so the note was restored.', p);
     case 'note_delete_refused':
-      return t('Case {case}: your deletion of a note was not applied, because the note was edited in the meantime.', p);
+      return t('Case {case}: your deletion of the note “{note}” was not applied, because the note was changed in the meantime.', p);
     case 'field_overridden':
       return stage
         ? t('Case {case}: you set the stage to “{yours}”, but a colleague later set it to “{now}”.', p)

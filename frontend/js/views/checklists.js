@@ -2,7 +2,7 @@
 // in this browser's IndexedDB ("steps" store, key "<checklist>/<item>") and never sent anywhere.
 
 import * as content from '../content.js';
-import { h, nextId } from '../dom.js';
+import { add, h, nextId } from '../dom.js';
 import { formatNumber, nt, t } from '../i18n.js';
 import { backToTranslation, entryNotice, textAttrs } from '../notices.js';
 import { paths } from '../router.js';
@@ -19,9 +19,18 @@ const progressText = (done, n) => nt('{done} of {n} step done', '{done} of {n} s
 export async function checklistList(root, ctx) {
   const l = ctx.route.locale;
   const ticked = await tickedSet();
-  root.append(
+  add(
+    root,
     h('h1', null, t('Checklists')),
     h('p', { class: 'lead' }, t('Tick the steps you have done. Your ticks are kept only on this device.')),
+    // Outreach workers tick a case's checklists on the case, not here: a direct way there.
+    ctx.state.prefs.audience === 'worker' &&
+      h(
+        'div',
+        { class: 'notice', 'data-to-cases': '' },
+        h('p', null, t('The checklists of the people you follow are on each case.')),
+        h('p', null, h('a', { href: paths.cases(l), class: 'button' }, t('Open your cases'))),
+      ),
     h(
       'ul',
       { class: 'cards' },
