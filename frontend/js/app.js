@@ -2,7 +2,7 @@
 // rendering of the current route, and keeping the downloaded bundles fresh.
 
 import * as content from './content.js';
-import { h, replaceChildren } from './dom.js';
+import { edited, h, replaceChildren } from './dom.js';
 import { t } from './i18n.js';
 import * as languages from './languages.js';
 import { quickExitButton, setupQuickExit } from './quickexit.js';
@@ -168,6 +168,7 @@ export async function render({ quiet = false } = {}) {
   if (seq !== renderSeq) return;
   renderNav(route, worker);
   main.replaceChildren(frag);
+  delete main.dataset.refreshDeferred;
   document.title = title && title !== t('Homeward') ? `${title} · ${t('Homeward')}` : t('Homeward');
   main.dataset.view = view === welcome ? 'welcome' : view === notDownloaded ? 'not-downloaded' : route.name;
   languages.keepEnglish();
@@ -182,14 +183,29 @@ export async function render({ quiet = false } = {}) {
   }
 }
 
+// Something the person is doing on this screen: a field focused or changed, a dialog open.
+function workInProgress() {
+  if (document.querySelector('dialog[open]')) return true;
+  const a = document.activeElement;
+  if (a && a !== ui.main && ui.main.contains(a) && a.matches('input, textarea, select')) return true;
+  return [...ui.main.querySelectorAll('input, textarea, select')].some(edited);
+}
+
+// A changed bundle or catalog of the language on screen is shown at once, unless that would
+// destroy what the person is typing or choosing, or move them: then the screen stays as it
+// is, and the next screen they open shows the new content (it is already stored and active).
 async function refresh() {
   if (!navigator.onLine) return;
   const changed = await content.revalidateAll();
   const route = router.parse();
-  if (route.locale && changed.includes(route.locale)) {
-    await render({ quiet: true });
-    ui.main.dataset.refreshed = String(content.bundle().version);
+  if (!route.locale || !changed.includes(route.locale)) return;
+  const version = String(content.bundle().version);
+  if (workInProgress()) {
+    ui.main.dataset.refreshDeferred = version;
+    return;
   }
+  await render({ quiet: true });
+  ui.main.dataset.refreshed = version;
 }
 
 async function boot() {

@@ -34,5 +34,24 @@ export function replaceChildren(el, ...children) {
   return el;
 }
 
+// Whether the person changed a form control from what the screen put there (a text field
+// filled by script keeps that text in data-initial).
+export function edited(el) {
+  if (el.type === 'checkbox' || el.type === 'radio') return el.checked !== el.defaultChecked;
+  if (el.tagName === 'SELECT') {
+    const options = [...el.options];
+    if (el.multiple) return options.some((o) => o.selected !== o.defaultSelected);
+    return (
+      el.selectedIndex !==
+      Math.max(
+        0,
+        options.findIndex((o) => o.defaultSelected),
+      )
+    );
+  }
+  if (['button', 'submit', 'reset', 'hidden'].includes(el.type)) return false;
+  return el.value !== (el.dataset.initial ?? el.defaultValue);
+}
+
 let uid = 0;
 export const nextId = (prefix) => `${prefix}-${++uid}`;

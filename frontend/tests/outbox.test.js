@@ -150,6 +150,16 @@ describe('applyAll and maxClock', () => {
     assert.equal(s.stage, 'preparing');
   });
 
+  test("a pending edit of a colleague's note is shown as this worker's text, written now", () => {
+    const s = server();
+    s.notes[0].author_id = 'u2';
+    s.notes[0].author_email = 'b@example.org';
+    const v = applyAll(s, [m('edit_note', { note_id: 'n1', body: 'mine', created_at: '2025-03-01T09:00:00Z' })], me);
+    const n = v.notes[0];
+    assert.deepEqual([n.body, n.edited_by, n.editor_email, n.updated_at], ['mine', 'u1', 'a@example.org', '2025-03-01T09:00:00Z']);
+    assert.deepEqual([n.author_id, n.author_email, n.created_at], ['u2', 'b@example.org', '2025-01-01T00:00:00Z']);
+  });
+
   test('a case made on this device exists before the server knows it', () => {
     const v = applyAll(null, [m('create_case', { case_id: 'c2', reference: 'HW-2', country: 'AL', stage: 'preparing', checklists: [{ id: 'x', template_slug: 't' }] })], me);
     assert.equal(v.id, 'c2');

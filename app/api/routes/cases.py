@@ -1,15 +1,28 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends, Path, Request, Response
 
 from app.api.deps import SessionDep, WorkerUser, no_store
+from app.api.routes.content import NOT_MODIFIED, IfNoneMatch, _cached_json
 from app.core.errors import problem_responses
 from app.models.cases_api import AssignWorker, CaseCreate, CaseOut
 from app.services import case_sync, cases
 
 router = APIRouter(prefix="/cases", tags=["cases"], dependencies=[Depends(no_store)])
+# Public and cacheable (nothing personal in it): kept apart from the no-store case routes.
+rules_router = APIRouter(prefix="/cases", tags=["cases"])
 CaseId = Annotated[str, Path(pattern=r"^[0-9a-fA-F-]{36}$")]
+
+
+@rules_router.get("/rules", responses=NOT_MODIFIED)
+def get_case_rules(request: Request, if_none_match: IfNoneMatch = None) -> Response:
+    """What the PWA checks before sending a case or a note (reference code checks, accepted
+    country codes, stages, note length), from the validators the server uses. With an ETag."""
+    body, etag = cases.case_rules_json()
+    response = _cached_json(request, if_none_match, body, None, etag, 0)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
 
 
 @router.get("", response_model=list[CaseOut], responses=problem_responses(401, 403))

@@ -11,10 +11,13 @@ import { countryName, day, lang, noteByline, stageLabel } from './words.js';
 
 // A note form; key keeps its draft (and its <details>' open state) across redraws. An edit form
 // closes once saved.
+let noteMax = null; // the longest note the server accepts (case rules), set by caseView
+
 function noteForm(key, label, button, save, initial = '') {
   const warn = nextId('warn');
-  const area = h('textarea', { id: nextId('note'), name: 'body', rows: '3', maxlength: '1000', 'data-keep': key, 'aria-describedby': warn });
+  const area = h('textarea', { id: nextId('note'), name: 'body', rows: '3', maxlength: noteMax, 'data-keep': key, 'aria-describedby': warn });
   area.value = initial;
+  if (initial) area.dataset.initial = initial; // an untouched edit form is not work in progress (dom.edited)
   const form = h(
     'form',
     { class: 'stack', novalidate: true },
@@ -195,14 +198,16 @@ export async function caseView(root, ctx) {
     );
     return t('Case not found');
   }
+  const rules = await core.rules();
+  noteMax = rules ? rules.note.max_length : null;
   const panel = syncPanel(ctx.stale);
   const colleagues = colleagueForm(id);
   const body = live((frag, d) => {
     const c = d.cases.find((x) => x.id === id);
     if (!c || c.deleted) return add(frag, h('p', { class: 'notice' }, t('This case was deleted or is no longer on this device.')));
-    const stage = stageSelect('stage', c.stage);
+    const stage = stageSelect('stage', c.stage, rules);
     stage.addEventListener('change', () => core.change('update_case', id, { stage: stage.value }));
-    const country = countrySelect('country', c.country);
+    const country = countrySelect('country', c.country, rules);
     country.addEventListener('change', () => country.value && core.change('update_case', id, { country: country.value }));
     const lists = c.checklists.filter((cl) => !cl.deleted);
     const more = addable(new Set(lists.map((cl) => cl.template_slug)));

@@ -3,7 +3,7 @@
 import * as store from '../store.js';
 import { applyAll, baseVersion, coalesce, maxClock } from './outbox.js';
 
-// --- ids, reference codes, countries (same rules as app/services/cases.py) --------------------
+// --- ids and the case rules -------------------------------------------------------------------
 export const uuid = () => crypto.randomUUID();
 const deviceId = () =>
   btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))))
@@ -11,42 +11,28 @@ const deviceId = () =>
     .replace(/\//g, '_')
     .replace(/=+$/, '');
 
-const DATE =
-  /(19|20)\d\d[-.]?(0?[1-9]|1[0-2])[-.]?(0?[1-9]|[12]\d|3[01])|(0?[1-9]|[12]\d|3[01])[-.](0?[1-9]|1[0-2])[-.]\d\d(\d\d)?|(0?[1-9]|1[0-2])[-.](0?[1-9]|[12]\d|3[01])[-.]\d\d(\d\d)?/;
-const ALPHABET = '23456789BCDFGHJKLMNPQRSTVWXZ'; // no vowels (no words), no 0/O/1/I
-export const normaliseReference = (code) => (code || '').trim().toUpperCase();
+// The case rules (rules.js) as last downloaded, or null. Kept in `meta` (nothing personal in
+// them, so they stay after sign-out), revalidated with their ETag at sign-in and every sync.
+export const rules = () => store.getMeta('case_rules', null).then((r) => r?.data || null);
 
-// Why a typed code is refused (a key the screen puts into words), or null.
-export function referenceProblem(code) {
-  if (!/^[A-Z0-9]{1,8}(-[A-Z0-9]{1,8}){0,3}$/.test(code) || code.length < 3) return 'format';
-  if (/[A-Z]{4,}/.test(code)) return 'word';
-  if (!/\d/.test(code)) return 'digit';
-  if (DATE.test(code)) return 'date';
-  if (code.replace(/\D/g, '').length >= 7) return 'phone';
-  if (/\d{6}/.test(code)) return 'date'; // DDMMYY
-  return null;
-}
-
-export function generateReference() {
-  for (;;) {
-    const pick = () => Array.from(crypto.getRandomValues(new Uint8Array(4)), (b) => ALPHABET[b % 28]).join('');
-    const code = `HW-${pick()}-${pick()}`;
-    if (!referenceProblem(code)) return code;
+export async function refreshRules() {
+  if (!navigator.onLine) return;
+  const old = await store.getMeta('case_rules', null);
+  try {
+    const res = await fetch('/api/v1/cases/rules', {
+      headers: old?.etag ? { 'If-None-Match': old.etag } : {},
+      cache: 'no-store',
+      credentials: 'omit',
+      signal: AbortSignal.timeout(30000),
+    });
+    if (!res.ok) return; // 304: unchanged
+    const data = await res.json();
+    if (data?.reference && Array.isArray(data.countries)) await store.setMeta('case_rules', { etag: res.headers.get('ETag'), data });
+  } catch {
+    // offline or server trouble: keep what we have
   }
 }
 
-// ISO 3166-1 alpha-2 and XK: the countries of return the server accepts.
-export const COUNTRIES = (
-  'AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT ' +
-  'BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ' +
-  'ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID ' +
-  'IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV ' +
-  'LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR ' +
-  'NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL ' +
-  'SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC ' +
-  'VE VG VI VN VU WF WS XK YE YT ZA ZM ZW'
-).split(' ');
-export const STAGES = ['preparing', 'travel', 'arrival', 'reintegration', 'closed'];
 const today = (d = new Date()) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 
 // --- the device's records (stores cases, outbox, syncmeta) ------------------------------------
@@ -216,6 +202,7 @@ export async function signIn(email, password) {
     await logoutOnServer();
     return { error: blocked ? 'other_account' : 'role', email: blocked?.email };
   }
+  await refreshRules();
   start();
   return { user };
 }
@@ -326,6 +313,7 @@ export const syncNow = () =>
     if (!user) return;
     if (!navigator.onLine) return setStatus({ error: 'offline' });
     setStatus({ running: true, error: null });
+    await refreshRules();
     const accepted = new Set();
     try {
       await push(user, accepted);

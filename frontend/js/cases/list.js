@@ -41,7 +41,8 @@ export async function casesView(root, ctx) {
       '{n} changes have not been sent to the server yet. If you sign out now, they are deleted from this device and lost.',
       n,
     );
-    if (n && !(await confirmDialog(t('Sign out?'), text, t('Sign out and delete them'), t('Stay signed in')))) return;
+    const confirm = nt('Sign out and delete it', 'Sign out and delete them', n);
+    if (n && !(await confirmDialog(t('Sign out?'), text, confirm, t('Stay signed in')))) return;
     await core.signOut();
     navigate(paths.signin(l));
   });

@@ -7,11 +7,26 @@ import { navigate, paths } from '../router.js';
 import { upLink } from '../views/parts.js';
 import * as core from './core.js';
 import { addable, countrySelect, labelled, signedOut, stageSelect } from './parts.js';
+import { generateReference, normaliseReference, referenceProblem } from './rules.js';
 
 export async function newCaseView(root, ctx) {
   const l = ctx.route.locale;
   if (!(await core.getUser())) return signedOut(root, l);
-  const country = countrySelect(nextId('country'));
+  let rules = await core.rules();
+  if (!rules) {
+    await core.refreshRules();
+    rules = await core.rules();
+  }
+  if (!rules) {
+    add(
+      root,
+      upLink(paths.cases(l), t('Your cases')),
+      h('h1', null, t('New case')),
+      h('p', { class: 'notice' }, t('Connect to the internet once, so that this phone can download the rules for new cases.')),
+    );
+    return t('New case');
+  }
+  const country = countrySelect(nextId('country'), null, rules);
   const hint = nextId('hint');
   const error = h('p', { id: nextId('err'), class: 'error', 'data-reference-error': '' });
   const reference = h('input', {
@@ -23,13 +38,13 @@ export async function newCaseView(root, ctx) {
     spellcheck: 'false',
     'aria-describedby': `${hint} ${error.id}`,
   });
-  const stage = stageSelect(nextId('stage'), 'preparing');
+  const stage = stageSelect(nextId('stage'), 'preparing', rules);
   // Children's and asylum-screening checklists are added by choice; the others start ticked.
   const boxes = addable(new Set()).map((c) => h('input', { type: 'checkbox', name: 'checklist', value: c.slug, checked: !['children', 'asylum-screening'].includes(c.slug) }));
   const status = h('p', { class: 'status', role: 'alert' });
   const check = () => {
-    const code = core.normaliseReference(reference.value);
-    const problem = code && core.referenceProblem(code);
+    const code = normaliseReference(reference.value);
+    const problem = code && referenceProblem(code, rules);
     error.textContent = problem
       ? {
           format: t('Use 3 to 32 capital letters and digits in groups joined by hyphens.'),
@@ -79,7 +94,7 @@ export async function newCaseView(root, ctx) {
     form.querySelector('[type=submit]').disabled = true;
     const id = core.uuid();
     const checklists = boxes.filter((b) => b.checked).map((b) => ({ id: core.uuid(), template_slug: b.value }));
-    await core.change('create_case', id, { reference: code || core.generateReference(), country: country.value, stage: stage.value, checklists });
+    await core.change('create_case', id, { reference: code || generateReference(rules), country: country.value, stage: stage.value, checklists });
     navigate(paths.case(l, id));
   });
   add(

@@ -9,11 +9,22 @@ import * as core from './core.js';
 import { countryName, dateTime, lang, noticeText, rejectedText, stageLabel, syncError } from './words.js';
 
 // A part of the screen drawn (synchronously) from one read of the device, redrawn on `events`;
-// drafts ([data-keep]) and focus ([data-key]) survive. Stops when the screen was left (stale()).
+// drafts ([data-keep]) and focus ([data-key]) survive. Never under the person's fingers: while
+// they type in a field of this part, a redraw waits until focus leaves that field for somewhere
+// outside the part, or until the next change (e.g. saving the note). Replacing a field being
+// typed in would end the keyboard's composition and lose the selection. Stops when the screen
+// was left (stale()).
+const TYPING = 'textarea, select, input:not([type=checkbox]):not([type=radio]):not([type=button]):not([type=submit])';
+
 export function live(build, stale, events = ['changed']) {
   const box = h('div');
   let busy = false;
   let again = false;
+  let waiting = false;
+  const typing = () => {
+    const a = document.activeElement;
+    return !!a && box.contains(a) && a.matches(TYPING);
+  };
   const refresh = async () => {
     if (stale()) {
       for (const e of events) core.bus.removeEventListener(e, refresh);
@@ -23,13 +34,22 @@ export function live(build, stale, events = ['changed']) {
       again = true;
       return;
     }
+    if (typing()) {
+      waiting = true;
+      return;
+    }
     busy = true;
+    waiting = false;
     try {
       const data = await core.snapshot();
+      if (typing()) {
+        waiting = true; // the person started typing meanwhile
+        return;
+      }
       // Nothing waits from here on, so nothing typed meanwhile is lost.
       const active = document.activeElement;
       const key = active && box.contains(active) ? active.dataset.key || active.dataset.keep : null;
-      const caret = key && typeof active.selectionStart === 'number' ? active.selectionStart : null;
+      const caret = key && typeof active.selectionStart === 'number' ? [active.selectionStart, active.selectionEnd, active.selectionDirection] : null;
       const kept = new Map([...box.querySelectorAll('[data-keep]')].map((el) => [el.dataset.keep, el]));
       const frag = document.createDocumentFragment();
       build(frag, data);
@@ -43,7 +63,7 @@ export function live(build, stale, events = ['changed']) {
       const target = sel && box.querySelector(`[data-key="${sel}"],[data-keep="${sel}"]`);
       if (target) {
         target.focus({ preventScroll: true });
-        if (caret !== null) target.setSelectionRange(caret, caret);
+        if (caret) target.setSelectionRange(...caret);
       }
     } finally {
       busy = false;
@@ -53,6 +73,9 @@ export function live(build, stale, events = ['changed']) {
       await refresh();
     }
   };
+  box.addEventListener('focusout', (e) => {
+    if (waiting && !(e.relatedTarget && box.contains(e.relatedTarget))) refresh();
+  });
   for (const e of events) core.bus.addEventListener(e, refresh);
   return { box, first: refresh };
 }
@@ -185,9 +208,11 @@ export function progress(checklists) {
   return nt('{done} of {n} step done', '{done} of {n} steps done', total, { done });
 }
 
-export function countrySelect(id, selected) {
+// `rules`: the case rules (rules.js); without them (never downloaded), only the current value.
+export function countrySelect(id, selected, rules) {
   const coll = new Intl.Collator(lang());
-  const options = core.COUNTRIES.map((code) => [code, countryName(code)]).sort((a, b) => coll.compare(a[1], b[1]));
+  const codes = rules ? rules.countries : [selected].filter(Boolean);
+  const options = codes.map((code) => [code, countryName(code)]).sort((a, b) => coll.compare(a[1], b[1]));
   return h(
     'select',
     { id, name: 'country', 'data-key': id },
@@ -196,11 +221,11 @@ export function countrySelect(id, selected) {
   );
 }
 
-export const stageSelect = (id, selected) =>
+export const stageSelect = (id, selected, rules) =>
   h(
     'select',
     { id, name: 'stage', 'data-key': id },
-    core.STAGES.map((s) => h('option', { value: s, selected: s === selected }, stageLabel(s))),
+    (rules ? rules.stages : [selected]).map((s) => h('option', { value: s, selected: s === selected }, stageLabel(s))),
   );
 
 export const labelled = (label, control) => [h('label', { for: control.id }, label), control];
