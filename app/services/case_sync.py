@@ -10,6 +10,7 @@ import hashlib
 import json
 import re
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -527,6 +528,32 @@ def push(
 def record_case_change(session: Session, case_id: str) -> None:
     """For changes made outside a push (API creation, assignment): same feed, same lock."""
     session.add(CaseChange(seq=_take_seq(session), case_id=case_id))
+
+
+def record_guidance_change(session: Session, template_slugs: Iterable[str]) -> int:
+    """After the guidance of these checklist templates changed (``homeward seed`` today, the
+    content-write service next): every live case with a live checklist from them enters the
+    change feed, so the next pull of every phone holding it brings it again, with
+    ``guidance_updated: true``. One sequence number for all of them. Returns how many cases."""
+    slugs = sorted(set(template_slugs))
+    if not slugs:
+        return 0
+    case_ids = session.exec(
+        select(CaseChecklist.case_id)
+        .join(ReturnCase, col(ReturnCase.id) == CaseChecklist.case_id)
+        .where(
+            col(CaseChecklist.template_slug).in_(slugs),
+            col(CaseChecklist.deleted_at).is_(None),
+            col(ReturnCase.deleted_at).is_(None),
+        )
+        .distinct()
+    ).all()
+    if not case_ids:
+        return 0
+    seq = _take_seq(session)
+    for case_id in sorted(case_ids):
+        session.add(CaseChange(seq=seq, case_id=case_id))
+    return len(case_ids)
 
 
 def parse_cursor(cursor: str | None) -> int:

@@ -16,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError
 from sqlmodel import Session, SQLModel, select
 
+from app.core.errors import AppError
 from app.models import (
     Audience,
     ChecklistItem,
@@ -31,6 +32,8 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.models.content import TranslationFields
+from app.services.case_sync import record_guidance_change
+from app.services.cases import guidance_hash
 from app.services.content import bump_content_version, values_hash
 from app.services.markdown import render_markdown
 
@@ -479,10 +482,23 @@ class SeedReport:
     # Translation locales left out because their files are broken, with the reason. A
     # broken translation must not keep the source content (or the server) from starting.
     skipped: dict[str, str] = field(default_factory=dict)
+    guidance_changed: int = 0  # cases put in the change feed because their guidance changed
+
+
+def _guidance_hashes(session: Session, source_locale: str) -> dict[str, str | None]:
+    """The guidance hash of every checklist template (None: unpublished)."""
+    hashes: dict[str, str | None] = {}
+    for slug in session.exec(select(ChecklistTemplate.slug)).all():
+        try:
+            hashes[slug] = guidance_hash(session, slug, source_locale)
+        except AppError:
+            hashes[slug] = None
+    return hashes
 
 
 def seed(session: Session, content_dir: Path, source_locale: str) -> SeedReport:
     report = SeedReport()
+    guidance_before = _guidance_hashes(session, source_locale)
     for locale_dir in _locale_dirs(content_dir, source_locale):
         locale = locale_dir.name
         if locale == source_locale:
@@ -500,6 +516,10 @@ def seed(session: Session, content_dir: Path, source_locale: str) -> SeedReport:
         report.outcomes += outcomes
     if report.outcomes["created"] or report.outcomes["updated"]:
         bump_content_version(session)
+        # Cases whose checklist guidance changed reach every phone at its next pull.
+        after = _guidance_hashes(session, source_locale)
+        changed = [slug for slug, h in after.items() if guidance_before.get(slug, h) != h]
+        report.guidance_changed = record_guidance_change(session, changed)
     session.commit()
     if report.outcomes["kept"]:
         logger.warning(
