@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: install run test lint format test-sqlite test-postgres clean i18n-extract i18n-update i18n-init i18n-compile
+.PHONY: install run test lint format test-js test-sqlite test-postgres clean i18n-extract i18n-update i18n-init i18n-compile
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,15 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Frontend tooling (Biome: lint + format) from npm, versions pinned in package.json and
+# package-lock.json, installed into ./node_modules (ignored). The PWA itself has no build step.
+NODE_STAMP := node_modules/.installed-stamp
+BIOME := node_modules/.bin/biome
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
 ## Create the venv, migrate and seed ./data/homeward.db, serve on http://127.0.0.1:8000
 run: install
 	$(BIN)/homeward db upgrade
@@ -23,15 +32,21 @@ run: install
 	$(BIN)/homeward serve
 
 ## Lint, then the whole suite on SQLite and (when reachable) on PostgreSQL
-test: install lint test-sqlite test-postgres
+test: install lint test-js test-sqlite test-postgres
 
-lint: install
+lint: install $(NODE_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIOME) ci --error-on-warnings
 
-format: install
+format: install $(NODE_STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+	$(BIOME) check --write
+
+## The PWA's client logic (outbox rules, search normaliser, router) with Node's own test runner
+test-js:
+	node --test frontend/tests/*.test.js
 
 test-sqlite: install
 	HOMEWARD_TEST_DATABASE=sqlite $(BIN)/pytest
@@ -64,4 +79,4 @@ i18n-compile: install
 	$(BIN)/pybabel compile -d locales --statistics
 
 clean:
-	rm -rf $(VENV) data .pytest_cache .ruff_cache .hypothesis test-artifacts
+	rm -rf $(VENV) node_modules data .pytest_cache .ruff_cache .hypothesis test-artifacts

@@ -80,7 +80,9 @@ def db_current() -> None:
 def seed() -> None:
     """Load the content files into the database (idempotent; keeps edits made in the DB)."""
     from app.content.seed import seed as seed_content
+    from app.main import wire_parts
 
+    wire_parts()  # guidance changes reach the case feed
     settings = get_settings()
     with Session(get_engine()) as session:
         report = seed_content(session, settings.content_dir, settings.source_locale)

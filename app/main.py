@@ -7,9 +7,12 @@ from sqlmodel import Session
 
 from app.accounts.routes import router as accounts_router
 from app.cases.routes import router as cases_router
+from app.cases.routes import rules_router as case_rules_router
+from app.cases.service import record_guidance_change
 from app.cases.sync.routes import router as case_sync_router
 from app.content.bundles import BundleCache
 from app.content.routes import router as content_router
+from app.content.write import guidance_listeners
 from app.core.config import Settings, get_settings
 from app.core.db import get_engine
 from app.core.errors import install_error_handlers, problem_responses
@@ -17,6 +20,13 @@ from app.core.health import router as health_router
 from app.core.http import install_http_middleware
 from app.i18n.routes import router as i18n_router
 from app.pwa.routes import router as pwa_router
+
+
+def wire_parts() -> None:
+    """Connects the parts that must not import each other: content changes reach the case
+    feed (content never imports cases)."""
+    if record_guidance_change not in guidance_listeners:
+        guidance_listeners.append(record_guidance_change)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -37,10 +47,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version_ttl=settings.content_version_ttl_seconds,
         max_age=settings.bundle_max_age,
     )
+    wire_parts()
     install_error_handlers(app)
     install_http_middleware(app, production=settings.environment == "production")
     api = APIRouter(prefix="/api/v1", responses=problem_responses(400, 422))
-    for part in (content_router, i18n_router, accounts_router, cases_router, case_sync_router):
+    # The case rules go before /cases/{case_id}.
+    parts = (content_router, i18n_router, accounts_router, case_rules_router, cases_router)
+    for part in (*parts, case_sync_router):
         api.include_router(part)
     app.include_router(health_router)
     app.include_router(api)

@@ -38,7 +38,7 @@ def test_locales_endpoint_prefers_the_browsers_language(client: TestClient) -> N
     assert by_code["uk"]["native_name"] == "українська"
     assert by_code["th"]["name"] == "Thai"
     assert by_code["fr"]["content_coverage"] == 1.0
-    assert 0.2 < by_code["th"]["content_coverage"] < 1.0  # no worker guides in Thai yet
+    assert by_code["th"]["content_coverage"] == 1.0  # every guide is in Thai now
 
 
 @pytest.mark.parametrize(

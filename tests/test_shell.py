@@ -47,7 +47,10 @@ def test_manifest_lists_every_served_file_with_a_content_hash(frontend: Path) ->
     on_disk = {
         p.relative_to(frontend).as_posix()
         for p in frontend.rglob("*")
-        if p.is_file() and p.suffix != ".md" and p.name != "sw.js"
+        if p.is_file()
+        and p.suffix != ".md"
+        and p.name != "sw.js"
+        and not p.relative_to(frontend).as_posix().startswith("tests/")
     }
     assert {f.rel for f in s.files} == on_disk
 
@@ -105,6 +108,17 @@ def test_docs_dotfiles_and_tooling_are_not_served(frontend: Path) -> None:
     urls = set(shell.load_shell(frontend).by_url)
     assert "/static/vendor/README.md" not in urls
     assert "/static/.hidden.js" not in urls
+
+
+def test_js_unit_tests_are_neither_served_nor_precached(frontend: Path) -> None:
+    assert any((frontend / "tests").glob("*.test.js")), "frontend/tests/ holds the JS unit tests"
+    s = shell.load_shell(frontend)
+    assert not [f.url for f in s.files if f.url.startswith("/static/tests/")]
+    assert not [m["url"] for m in manifest_of(s.service_worker.body) if "/tests/" in m["url"]]
+    # a folder of that name deeper down is the app's own and stays served
+    (frontend / "js" / "tests").mkdir()
+    (frontend / "js" / "tests" / "x.js").write_text("export {};\n")
+    assert "/static/js/tests/x.js" in shell.load_shell(frontend).by_url
 
 
 def test_placeholder_must_occur_exactly_once() -> None:

@@ -151,6 +151,49 @@ def test_concurrent_note_edits_keep_both_notes(client: TestClient, session: Sess
     assert phone_a.cases[case_id] == phone_b.cases[case_id]
 
 
+def test_a_colleagues_edit_says_who_wrote_the_current_text_and_who_wrote_it_first(
+    client: TestClient, session: Session
+) -> None:
+    """Issue #8: after B edits A's note, every phone learns that B wrote the current text (and
+    when) and that A wrote the first one; the history keeps who wrote each earlier text."""
+    phone_a, phone_b, case_id, _ = _devices(client, session)
+    phone_a.add_note(case_id, "first text")
+    phone_a.push()
+    phone_a.pull()
+    phone_b.pull()
+    [first] = phone_b.cases[case_id]["notes"]
+    a_id = first["author_id"]
+    a_email = first["author_email"]
+    assert first["edited_by"] is None and first["editor_email"] is None
+    assert a_email and a_email in phone_b.cases[case_id]["workers"]
+
+    phone_b.edit_note(case_id, first["id"], "B's text")
+    assert phone_b.push()[0]["status"] == "applied"
+    phone_a.pull()
+    phone_b.pull()
+    for phone in (phone_a, phone_b):
+        [note] = phone.cases[case_id]["notes"]
+        assert note["body"] == "B's text"
+        assert note["author_id"] == a_id and note["author_email"] == a_email
+        assert note["edited_by"] is not None and note["edited_by"] != a_id
+        assert note["editor_email"] not in (None, a_email)
+        assert note["updated_at"] > note["created_at"]
+    b_id = phone_b.cases[case_id]["notes"][0]["edited_by"]
+
+    phone_a.edit_note(case_id, first["id"], "A's text again")
+    phone_a.push()
+    phone_b.pull()
+    [note] = phone_b.cases[case_id]["notes"]
+    assert note["edited_by"] == a_id and note["author_id"] == a_id
+    stored = session.get(CaseNote, first["id"])
+    assert stored is not None
+    session.refresh(stored)
+    assert [(h["body"], h["author_id"]) for h in stored.history] == [
+        ("first text", a_id),
+        ("B's text", b_id),
+    ]
+
+
 def test_an_edit_to_a_deleted_case_revives_it_and_the_deleter_is_told(
     client: TestClient, session: Session
 ) -> None:

@@ -122,6 +122,12 @@ class CaseNote(SQLModel, table=True):
     item_key: str | None = Field(default=None, max_length=80)
     body: str = Field(max_length=1000)
     author_id: int = _fk("user_account.id")
+    # Who wrote the current text (``updated_at``), when it is not the first text: None until
+    # the first edit.
+    edited_by: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("user_account.id", ondelete="SET NULL")),
+    )
     created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
     updated_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
     deleted_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))

@@ -1,17 +1,30 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends, Path, Request, Response
 
 from app.accounts.deps import WorkerUser
 from app.cases import service as cases
 from app.cases.schemas import AssignWorker, CaseCreate, CaseOut
 from app.core.deps import SessionDep
 from app.core.errors import problem_responses
-from app.core.http import no_store
+from app.core.http import cached_response, no_store
 from app.core.schemas import UUID_PATTERN
 
 router = APIRouter(prefix="/cases", tags=["cases"], dependencies=[Depends(no_store)])
+# Public and cacheable (nothing personal in it): kept apart from the no-store case routes.
+rules_router = APIRouter(prefix="/cases", tags=["cases"])
 CaseId = Annotated[str, Path(pattern=UUID_PATTERN)]
+NOT_MODIFIED = {304: {"description": "Not modified: the ETag in If-None-Match still holds"}}
+
+
+@rules_router.get("/rules", responses=NOT_MODIFIED)
+def get_case_rules(request: Request) -> Response:
+    """What the PWA checks before sending a case or a note (reference code checks, accepted
+    country codes, stages, note length), from the validators the server uses. With an ETag."""
+    body, etag = cases.case_rules_json()
+    return cached_response(
+        request, body=body, etag=etag, cache_control="no-cache", media_type="application/json"
+    )
 
 
 @router.get("", response_model=list[CaseOut], responses=problem_responses(401, 403))

@@ -52,11 +52,14 @@ class CaseChecklistOut(BaseModel):
 class NoteOut(BaseModel):
     id: str
     body: str
-    author_id: int
+    author_id: int  # who wrote the first text (at created_at)
+    author_email: str | None  # None when that account no longer exists
+    edited_by: int | None  # who wrote the current text (at updated_at); None: the author
+    editor_email: str | None
     checklist_id: str | None
     item_key: str | None
     created_at: datetime
-    updated_at: datetime
+    updated_at: datetime  # when the current text was written
     deleted: bool
     conflict_of: str | None
     version: int

@@ -3,14 +3,19 @@
 A worker sees only the cases they are assigned to; any other case answers "not found", so
 its existence is not revealed."""
 
+import functools
+import hashlib
+import json
 import re
 import secrets
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import timedelta
+from typing import Any
 
 from babel import Locale
+from pydantic import TypeAdapter
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
@@ -24,7 +29,14 @@ from app.cases.models import (
     CaseStage,
     ReturnCase,
 )
-from app.cases.schemas import CaseChecklistOut, CaseCreate, CaseOut, ItemStateOut, NoteOut
+from app.cases.schemas import (
+    CaseChecklistOut,
+    CaseCreate,
+    CaseOut,
+    ItemStateOut,
+    NoteBody,
+    NoteOut,
+)
 from app.cases.sync.feed import record_case_changes
 from app.cases.sync.registers import CaseClocks, Register
 from app.content.models import (
@@ -38,45 +50,63 @@ from app.i18n import _
 
 # --- pseudonymous reference codes ----------------------------------------------------------
 
-_REFERENCE = re.compile(r"^[A-Z0-9]{1,8}(-[A-Z0-9]{1,8}){0,3}$")
-_LETTER_RUN = re.compile(r"[A-Z]{4,}")  # a word: could be a name
-_DIGITS = re.compile(r"\d")
-# Dates of birth in the usual shapes: 1990-05-12, 12.05.1990, 12-05-90, 120590, 19900512.
-_DATE = re.compile(
+# The checks of a typed reference, in order: (problem, pattern, refuse when the pattern matches
+# (True) or when it does not (False)). The same table is served to the PWA (case_rules), so the
+# phone checks a code exactly as the server does. Patterns are ASCII-only, in the syntax that
+# Python's re and JavaScript's RegExp share.
+_DATE = (  # dates of birth in the usual shapes: 1990-05-12, 12.05.1990, 12-05-90, 19900512
     r"(19|20)\d\d[-.]?(0?[1-9]|1[0-2])[-.]?(0?[1-9]|[12]\d|3[01])"
     r"|(0?[1-9]|[12]\d|3[01])[-.](0?[1-9]|1[0-2])[-.]\d\d(\d\d)?"
     r"|(0?[1-9]|1[0-2])[-.](0?[1-9]|[12]\d|3[01])[-.]\d\d(\d\d)?"
 )
-_DIGIT_RUN = re.compile(r"\d{6,}")  # 6 digits in a row: a compact date (DDMMYY) or a phone
+REFERENCE_CHECKS: tuple[tuple[str, str, bool], ...] = (
+    ("format", r"^[A-Z0-9]{1,8}(-[A-Z0-9]{1,8}){0,3}$", False),
+    ("format", r"^.{3,}$", False),
+    ("word", r"[A-Z]{4,}", True),  # could be a name
+    ("digit", r"[0-9]", False),
+    ("date", _DATE, True),
+    ("phone", r"([^0-9]*[0-9]){7}", True),  # 7 or more digits
+    ("date", r"[0-9]{6}", True),  # 6 digits in a row: a compact date (DDMMYY)
+)
+_REFERENCE_CHECKS = tuple(
+    (problem, re.compile(pattern, re.ASCII), refuse_on_match)
+    for problem, pattern, refuse_on_match in REFERENCE_CHECKS
+)
+REFERENCE_PROBLEMS = {
+    "format": _("Use 3 to 32 capital letters and digits in groups joined by hyphens."),
+    "word": _("A reference must not contain a word or a name (4 or more letters in a row)."),
+    "digit": _("A reference needs at least one digit."),
+    "date": _("A reference must not look like a date of birth."),
+    "phone": _("A reference must not look like a phone number (7 or more digits)."),
+}
 # No vowels, so generated codes never spell words; no 0/O/1/I to avoid misreading.
 _ALPHABET = "23456789BCDFGHJKLMNPQRSTVWXZ"
+_GENERATED = {"prefix": "HW", "alphabet": _ALPHABET, "groups": 2, "group_length": 4}
 
 
 def generate_reference() -> str:
     while True:
-        groups = ["".join(secrets.choice(_ALPHABET) for _ in range(4)) for _ in range(2)]
-        code = "HW-" + "-".join(groups)
+        groups = [
+            "".join(secrets.choice(_ALPHABET) for _ in range(_GENERATED["group_length"]))
+            for _ in range(_GENERATED["groups"])
+        ]
+        code = "-".join([_GENERATED["prefix"], *groups])
         if check_reference(code) is None:
             return code
 
 
+def reference_problem(code: str) -> str | None:
+    """Why a typed reference is refused (a key of REFERENCE_PROBLEMS), or None."""
+    for problem, pattern, refuse_on_match in _REFERENCE_CHECKS:
+        if bool(pattern.search(code)) == refuse_on_match:
+            return problem
+    return None
+
+
 def check_reference(code: str) -> str | None:
     """Why a typed reference is refused (a msgid), or None when it is acceptable."""
-    if not _REFERENCE.match(code):
-        return _("Use 3 to 32 capital letters and digits in groups joined by hyphens.")
-    if len(code) < 3:
-        return _("Use 3 to 32 capital letters and digits in groups joined by hyphens.")
-    if _LETTER_RUN.search(code.replace("-", " ")):
-        return _("A reference must not contain a word or a name (4 or more letters in a row).")
-    if not _DIGITS.search(code):
-        return _("A reference needs at least one digit.")
-    if _DATE.search(code):
-        return _("A reference must not look like a date of birth.")
-    if len(re.sub(r"\D", "", code)) >= 7:
-        return _("A reference must not look like a phone number (7 or more digits).")
-    if _DIGIT_RUN.search(code):  # DDMMYY
-        return _("A reference must not look like a date of birth.")
-    return None
+    problem = reference_problem(code)
+    return REFERENCE_PROBLEMS[problem] if problem else None
 
 
 def normalise_reference(code: str | None) -> str:
@@ -104,6 +134,36 @@ def check_country(code: str) -> str:
             _("'{country}' is not an ISO 3166 country code."), {"country": code}, field="country"
         )
     return code
+
+
+# --- the rules the PWA checks before sending ------------------------------------------------
+
+
+def case_rules() -> dict[str, Any]:
+    """What a phone checks before it sends a case or a note, taken from the validators above and
+    the API schemas (served by GET /api/v1/cases/rules; the PWA keeps no copy of its own)."""
+    reference = CaseCreate.model_json_schema()["properties"]["reference"]["anyOf"][0]
+    note = TypeAdapter(NoteBody).json_schema()
+    return {
+        "reference": {
+            "max_length": reference["maxLength"],
+            "checks": [
+                {"problem": problem, "pattern": pattern, "refuse_on_match": refuse}
+                for problem, pattern, refuse in REFERENCE_CHECKS
+            ],
+            "generated": _GENERATED,
+        },
+        "countries": sorted(COUNTRIES),
+        "stages": [stage.value for stage in CaseStage],
+        "note": {"max_length": note["maxLength"]},
+    }
+
+
+@functools.cache
+def case_rules_json() -> tuple[bytes, str]:
+    """The rules as JSON bytes and their strong ETag (a hash of the bytes)."""
+    body = json.dumps(case_rules(), ensure_ascii=False, separators=(",", ":")).encode()
+    return body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
 
 
 # --- guidance the checklists were made from --------------------------------------------------
@@ -228,6 +288,29 @@ def add_worker(session: Session, user: User, case_id: str, email: str) -> CaseOu
     return snapshot(session, case)
 
 
+def record_guidance_change(session: Session, template_slugs: Iterable[str]) -> int:
+    """After the guidance of these checklist templates changed: every live case with a live
+    checklist from them enters the change feed, so the next pull of every phone holding it
+    brings it again, with ``guidance_updated: true``. Registered as a content-write listener
+    (app/main.py, app/cli.py). Returns how many cases."""
+    slugs = sorted(set(template_slugs))
+    if not slugs:
+        return 0
+    case_ids = session.exec(
+        select(CaseChecklist.case_id)
+        .join(ReturnCase, col(ReturnCase.id) == CaseChecklist.case_id)
+        .where(
+            col(CaseChecklist.template_slug).in_(slugs),
+            col(CaseChecklist.deleted_at).is_(None),
+            col(ReturnCase.deleted_at).is_(None),
+        )
+        .distinct()
+    ).all()
+    if case_ids:
+        record_case_changes(session, case_ids)
+    return len(case_ids)
+
+
 # --- reads -------------------------------------------------------------------------------
 
 
@@ -268,6 +351,12 @@ def snapshots(session: Session, cases: Sequence[ReturnCase]) -> list[CaseOut]:
         .where(col(CaseNote.case_id).in_(ids))
         .order_by(col(CaseNote.created_at), col(CaseNote.id))
     ).all()
+    writer_ids = {n.author_id for n in notes} | {n.edited_by for n in notes if n.edited_by}
+    emails: dict[int | None, str] = (
+        dict(session.exec(select(User.id, User.email).where(col(User.id).in_(writer_ids))).all())
+        if writer_ids
+        else {}
+    )
     workers = session.exec(
         select(CaseAssignment.case_id, User.email)
         .join(User, col(CaseAssignment.user_id) == User.id)
@@ -312,6 +401,9 @@ def snapshots(session: Session, cases: Sequence[ReturnCase]) -> list[CaseOut]:
                     id=n.id,
                     body=n.body,
                     author_id=n.author_id,
+                    author_email=emails.get(n.author_id),
+                    edited_by=n.edited_by,
+                    editor_email=emails.get(n.edited_by),
                     checklist_id=n.checklist_id,
                     item_key=n.item_key,
                     created_at=as_utc(n.created_at),

@@ -442,6 +442,8 @@ class SeedReport:
     # Translation locales left out because their files are broken, with the reason. A
     # broken translation must not keep the source content (or the server) from starting.
     skipped: dict[str, str] = field(default_factory=dict)
+    # Checklist templates whose guidance changed (their cases reach phones flagged).
+    guidance_changed: set[str] = field(default_factory=set)
 
 
 def seed(session: Session, content_dir: Path, source_locale: str) -> SeedReport:
@@ -463,7 +465,7 @@ def seed(session: Session, content_dir: Path, source_locale: str) -> SeedReport:
         savepoint.commit()
         report.outcomes += outcomes
     if report.outcomes["created"] or report.outcomes["updated"]:
-        content_changed(session, guidance_before, source_locale)
+        report.guidance_changed = content_changed(session, guidance_before, source_locale)
     session.commit()
     if report.outcomes["kept"]:
         logger.warning(

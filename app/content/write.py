@@ -10,6 +10,7 @@ checklist templates' guidance changed.
 import hashlib
 import json
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel
@@ -25,6 +26,7 @@ from app.content.models import (
     ContentItem,
     ContentItemTranslation,
     ContentState,
+    GlossaryTerm,
     GlossaryTermTranslation,
     TranslationFields,
     TranslationStatus,
@@ -151,30 +153,52 @@ def write_translation(
     )
 
 
-def edit_item_text(
-    session: Session, slug: str, locale: str, source_locale: str = "en", **changes: str
-) -> ContentItemTranslation:
-    """Changes fields of one item's text in one locale, as an editor would, and commits. An
-    edit of the source text changes its source hash, so translations of it become stale."""
-    item = session.exec(select(ContentItem).where(ContentItem.slug == slug)).one()
+# The entity that owns each kind of text, and the field naming it.
+_OWNERS: dict[type[SQLModel], tuple[type[SQLModel], str]] = {
+    ContentItemTranslation: (ContentItem, "slug"),
+    ChecklistTemplateTranslation: (ChecklistTemplate, "slug"),
+    GlossaryTermTranslation: (GlossaryTerm, "key"),
+}
+
+
+def edit_text(
+    session: Session,
+    model: type[TranslationRow],
+    key: str,
+    locale: str,
+    *,
+    source_locale: str = "en",
+    updated_at: datetime | None = None,
+    **changes: str,
+) -> dict[str, Any]:
+    """Changes fields of one text (an item's, a checklist's or a glossary term's) in one
+    locale, as an editor would, and commits. An edit of the source text changes its source
+    hash, so translations of it become stale. Returns the previous values of the changed
+    fields (and ``updated_at``), so a caller can put them back."""
+    owner, key_field = _OWNERS[model]
+    parent_field, text_fields = TEXT_FIELDS[model]
+    parent = session.exec(select(owner).where(getattr(owner, key_field) == key)).one()
     row = session.exec(
-        select(ContentItemTranslation).where(
-            ContentItemTranslation.item_id == item.id, ContentItemTranslation.locale == locale
+        select(model).where(
+            getattr(model, parent_field) == parent.id,  # type: ignore[attr-defined]
+            model.locale == locale,
         )
     ).one()
+    previous: dict[str, Any] = {name: getattr(row, name) for name in changes}
+    previous["updated_at"] = row.updated_at
     before = all_guidance_hashes(session, source_locale)
     for name, value in changes.items():
         setattr(row, name, value)
-    if "body_md" in changes:
+    if isinstance(row, ContentItemTranslation):
         render_body(row)
     if locale == source_locale:
-        row.source_hash = source_text_hash({f: getattr(row, f) for f in TEXT_FIELDS[type(row)][1]})
-    row.updated_at = utcnow()
+        row.source_hash = source_text_hash({f: getattr(row, f) for f in text_fields})
+    row.updated_at = updated_at or utcnow()
     session.add(row)
     session.flush()
     content_changed(session, before, source_locale)
     session.commit()
-    return row
+    return previous
 
 
 # --- the guidance a case checklist was made from ---------------------------------------------
@@ -232,7 +256,7 @@ def all_guidance_hashes(session: Session, source_locale: str = "en") -> dict[str
 
 # Called with the slugs of templates whose guidance changed, in the writer's transaction.
 # The case feed registers itself here (app/main.py, app/cli.py): content never imports cases.
-GuidanceListener = Callable[[Session, set[str]], None]
+GuidanceListener = Callable[[Session, set[str]], object]
 guidance_listeners: list[GuidanceListener] = []
 
 
@@ -247,11 +271,11 @@ def _content_committed(_session: Session) -> None:
 
 def content_changed(
     session: Session, guidance_before: Mapping[str, str], source_locale: str = "en"
-) -> int:
+) -> set[str]:
     """Every writer calls this after changing published content, in its transaction: the
     version moves on, this process's caches hear of it on commit, and cases whose
-    checklists' guidance changed are told."""
-    version = bump_content_version(session)
+    checklists' guidance changed are told. Returns the templates whose guidance changed."""
+    bump_content_version(session)
     if not event.contains(session, "after_commit", _content_committed):
         event.listen(session, "after_commit", _content_committed, once=True)
     after = all_guidance_hashes(session, source_locale)
@@ -259,4 +283,4 @@ def content_changed(
     if changed:
         for listener in guidance_listeners:
             listener(session, changed)
-    return version
+    return changed

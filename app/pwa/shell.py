@@ -30,6 +30,8 @@ REVISION_LENGTH = 12
 
 # Files under frontend/ that are never served (documentation, tooling) or not precached.
 _EXCLUDED_SUFFIXES = frozenset({".md", ".map", ".py", ".sh", ".txt"})
+# Top-level folders under frontend/ that are never served: the JS unit tests (node --test).
+_EXCLUDED_DIRS = frozenset({"tests"})
 _MEDIA_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".js": "text/javascript; charset=utf-8",
@@ -110,6 +112,7 @@ def _served(rel: str) -> bool:
     parts = rel.split("/")
     return (
         not any(p.startswith(".") for p in parts)
+        and not (len(parts) > 1 and parts[0] in _EXCLUDED_DIRS)
         and Path(rel).suffix.lower() not in _EXCLUDED_SUFFIXES
     )
 
@@ -117,7 +120,10 @@ def _served(rel: str) -> bool:
 def _walk(root: Path) -> list[tuple[str, Path, os.stat_result]]:
     found: list[tuple[str, Path, os.stat_result]] = []
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        top = Path(dirpath) == root
+        dirnames[:] = sorted(
+            d for d in dirnames if not d.startswith(".") and not (top and d in _EXCLUDED_DIRS)
+        )
         for name in sorted(filenames):
             path = Path(dirpath) / name
             rel = path.relative_to(root).as_posix()

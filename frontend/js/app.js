@@ -1,23 +1,24 @@
 // Homeward app shell: chrome (header, navigation, quick exit, update banner), preferences,
 // rendering of the current route, and keeping the downloaded bundles fresh.
-import { h, replaceChildren } from './dom.js';
-import { t } from './i18n.js';
-import * as store from './store.js';
+
 import * as content from './content.js';
+import { edited, h, replaceChildren } from './dom.js';
+import { t } from './i18n.js';
 import * as languages from './languages.js';
+import { quickExitButton, setupQuickExit } from './quickexit.js';
 import * as router from './router.js';
 import { paths } from './router.js';
-import { setupQuickExit, quickExitButton } from './quickexit.js';
+import * as store from './store.js';
 import { setupUpdates } from './updates.js';
-import { welcome } from './views/welcome.js';
-import { home } from './views/home.js';
-import { itemView } from './views/item.js';
+import { aboutView } from './views/about.js';
 import { checklistList, checklistView } from './views/checklists.js';
 import { glossaryView } from './views/glossary.js';
+import { home } from './views/home.js';
+import { itemView } from './views/item.js';
+import { notDownloaded, notFound } from './views/misc.js';
 import { searchView } from './views/search.js';
 import { settingsView } from './views/settings.js';
-import { aboutView } from './views/about.js';
-import { notFound, notDownloaded } from './views/misc.js';
+import { welcome } from './views/welcome.js';
 
 const state = { prefs: { locale: null, audience: null } };
 let renderSeq = 0;
@@ -25,11 +26,15 @@ let ui = null;
 
 const NAV = [
   ['home', () => t('Home')],
+  ['cases', () => t('Cases'), 'worker'], // only for a signed-in outreach worker
   ['checklists', () => t('Checklists')],
   ['glossary', () => t('Glossary')],
   ['search', () => t('Search')],
   ['settings', () => t('Settings')],
 ];
+
+// Whether an outreach worker is signed in on this device (cases/core.js keeps the user there).
+const workerSignedIn = () => store.get('syncmeta', 'user').then(Boolean, () => false);
 
 function buildChrome() {
   const updateText = h('p', null, t('Update available'));
@@ -66,17 +71,15 @@ function offerUpdate(accept) {
   };
 }
 
-function renderNav(route) {
+function renderNav(route, worker) {
   const l = route.locale;
   ui.brand.setAttribute('href', l ? paths.home(l) : '/');
   ui.nav.hidden = !l || !content.bundle();
   if (ui.nav.hidden) return;
-  const current = { item: 'home', checklist: 'checklists' }[route.name] || route.name;
+  const current = { item: 'home', checklist: 'checklists', case: 'cases', casenew: 'cases' }[route.name] || route.name;
   replaceChildren(
     ui.nav.firstChild,
-    NAV.map(([name, label]) =>
-      h('li', null, h('a', { href: paths[name](l), 'aria-current': current === name ? 'page' : null }, label())),
-    ),
+    NAV.filter(([, , who]) => !who || worker).map(([name, label]) => h('li', null, h('a', { href: paths[name](l), 'aria-current': current === name ? 'page' : null }, label()))),
   );
 }
 
@@ -86,7 +89,7 @@ export async function savePrefs(changes) {
 }
 
 export async function requestPersistence() {
-  if (!navigator.storage || !navigator.storage.persist) return null;
+  if (!navigator.storage?.persist) return null;
   let granted = await navigator.storage.persisted();
   if (!granted) granted = await navigator.storage.persist();
   await store.setMeta('persist', { granted, asked_at: new Date().toISOString() });
@@ -108,13 +111,13 @@ async function ensureBundle(locale, main) {
 }
 
 // Outreach workers' screens load on demand (the files are precached, so this works offline too).
-const worker = (name) => async (root, ctx) => (await import('./cases/screens.js'))[name](root, ctx);
+const worker = (file, name) => async (root, ctx) => (await import(`./cases/${file}`))[name](root, ctx);
 
 const VIEWS = {
-  signin: worker('signinView'),
-  cases: worker('casesView'),
-  casenew: worker('newCaseView'),
-  case: worker('caseView'),
+  signin: worker('signin.js', 'signinView'),
+  cases: worker('list.js', 'casesView'),
+  casenew: worker('new.js', 'newCaseView'),
+  case: worker('case.js', 'caseView'),
   home,
   item: itemView,
   checklists: checklistList,
@@ -144,7 +147,7 @@ export async function render({ quiet = false } = {}) {
     const codes = (await languages.localeList()).locales.map((x) => x.code);
     const near = codes.includes(route.locale) ? null : languages.negotiate([route.locale, state.prefs.locale], codes);
     if (near) {
-      router.navigate(location.pathname.replace(/^\/[^/]+/, '/' + near) + location.search + location.hash);
+      router.navigate(location.pathname.replace(/^\/[^/]+/, `/${near}`) + location.search + location.hash);
       return;
     }
     const ok = await ensureBundle(route.locale, main);
@@ -161,9 +164,11 @@ export async function render({ quiet = false } = {}) {
   labelChrome();
   const frag = document.createDocumentFragment();
   const title = await view(frag, ctx);
+  const worker = await workerSignedIn();
   if (seq !== renderSeq) return;
-  renderNav(route);
+  renderNav(route, worker);
   main.replaceChildren(frag);
+  delete main.dataset.refreshDeferred;
   document.title = title && title !== t('Homeward') ? `${title} · ${t('Homeward')}` : t('Homeward');
   main.dataset.view = view === welcome ? 'welcome' : view === notDownloaded ? 'not-downloaded' : route.name;
   languages.keepEnglish();
@@ -178,14 +183,29 @@ export async function render({ quiet = false } = {}) {
   }
 }
 
+// Something the person is doing on this screen: a field focused or changed, a dialog open.
+function workInProgress() {
+  if (document.querySelector('dialog[open]')) return true;
+  const a = document.activeElement;
+  if (a && a !== ui.main && ui.main.contains(a) && a.matches('input, textarea, select')) return true;
+  return [...ui.main.querySelectorAll('input, textarea, select')].some(edited);
+}
+
+// A changed bundle or catalog of the language on screen is shown at once, unless that would
+// destroy what the person is typing or choosing, or move them: then the screen stays as it
+// is, and the next screen they open shows the new content (it is already stored and active).
 async function refresh() {
   if (!navigator.onLine) return;
   const changed = await content.revalidateAll();
   const route = router.parse();
-  if (route.locale && changed.includes(route.locale)) {
-    await render({ quiet: true });
-    ui.main.dataset.refreshed = String(content.bundle().version);
+  if (!route.locale || !changed.includes(route.locale)) return;
+  const version = String(content.bundle().version);
+  if (workInProgress()) {
+    ui.main.dataset.refreshDeferred = version;
+    return;
   }
+  await render({ quiet: true });
+  ui.main.dataset.refreshed = version;
 }
 
 async function boot() {

@@ -1,8 +1,9 @@
 // Language bundles: downloaded once into IndexedDB, revalidated with If-None-Match when online.
 // A record also holds its language's UI catalog (/api/v1/i18n/{locale}) as `catalog`
 // {etag, dir, messages, bytes}: downloaded, revalidated and removed with the bundle.
-import * as store from './store.js';
+
 import { buildIndex, htmlToText } from './search.js';
+import * as store from './store.js';
 
 export const SOURCE = 'en'; // msgids are English: no catalog to fetch
 const EMPTY_CATALOG = { etag: null, dir: 'ltr', messages: {}, bytes: 0 };
@@ -52,9 +53,9 @@ async function fetchCatalog(locale, etag) {
 
 // New bundle and/or catalog into a record; `bytes` counts both.
 function merge(old, got, catalog) {
-  const cat = catalog || (old && old.catalog) || null;
-  const bundleBytes = got ? got.bytes : old.bytes - ((old.catalog && old.catalog.bytes) || 0);
-  return { ...(got || old), catalog: cat, bytes: bundleBytes + ((cat && cat.bytes) || 0) };
+  const cat = catalog || old?.catalog || null;
+  const bundleBytes = got ? got.bytes : old.bytes - (old.catalog?.bytes || 0);
+  return { ...(got || old), catalog: cat, bytes: bundleBytes + (cat?.bytes || 0) };
 }
 
 async function save(rec) {
@@ -67,10 +68,7 @@ async function save(rec) {
 }
 
 export async function download(locale) {
-  const [got, catalog] = await Promise.all([
-    fetchBundle(locale, null),
-    locale === SOURCE ? EMPTY_CATALOG : fetched.get(locale) || fetchCatalog(locale).catch(() => null),
-  ]);
+  const [got, catalog] = await Promise.all([fetchBundle(locale, null), locale === SOURCE ? EMPTY_CATALOG : fetched.get(locale) || fetchCatalog(locale).catch(() => null)]);
   fetched.delete(locale);
   const rec = await save(merge(null, got, catalog));
   if (locale === SOURCE) await store.setMeta('english', 'kept');
@@ -82,7 +80,7 @@ export async function download(locale) {
 export async function catalogFor(locale) {
   if (locale === SOURCE) return EMPTY_CATALOG;
   const rec = active && active.locale === locale ? active : await store.get('bundles', locale);
-  if (rec && rec.catalog) return rec.catalog;
+  if (rec?.catalog) return rec.catalog;
   if (!fetched.has(locale) && navigator.onLine) {
     try {
       fetched.set(locale, await fetchCatalog(locale));
@@ -100,10 +98,7 @@ export async function revalidateAll() {
   const changed = [];
   for (const s of await store.bundleSummaries()) {
     try {
-      const [got, catalog] = await Promise.all([
-        fetchBundle(s.locale, s.etag),
-        s.locale === SOURCE ? null : fetchCatalog(s.locale, s.catalog_etag).catch(() => null),
-      ]);
+      const [got, catalog] = await Promise.all([fetchBundle(s.locale, s.etag), s.locale === SOURCE ? null : fetchCatalog(s.locale, s.catalog_etag).catch(() => null)]);
       if (!got && !catalog) continue;
       const old = await store.get('bundles', s.locale);
       if (!old) continue; // removed meanwhile

@@ -22,10 +22,35 @@ function append(el, children) {
   }
 }
 
+// Appends children to an element (null, undefined and false skipped, arrays flattened); returns it.
+export function add(el, ...children) {
+  append(el, children);
+  return el;
+}
+
 export function replaceChildren(el, ...children) {
   el.replaceChildren();
   append(el, children);
   return el;
+}
+
+// Whether the person changed a form control from what the screen put there (a text field
+// filled by script keeps that text in data-initial).
+export function edited(el) {
+  if (el.type === 'checkbox' || el.type === 'radio') return el.checked !== el.defaultChecked;
+  if (el.tagName === 'SELECT') {
+    const options = [...el.options];
+    if (el.multiple) return options.some((o) => o.selected !== o.defaultSelected);
+    return (
+      el.selectedIndex !==
+      Math.max(
+        0,
+        options.findIndex((o) => o.defaultSelected),
+      )
+    );
+  }
+  if (['button', 'submit', 'reset', 'hidden'].includes(el.type)) return false;
+  return el.value !== (el.dataset.initial ?? el.defaultValue);
 }
 
 let uid = 0;

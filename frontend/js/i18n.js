@@ -17,7 +17,6 @@ export function setCatalog(locale, dir, messages) {
 }
 
 export const uiLocale = () => current.locale;
-export const uiDir = () => current.dir;
 
 function fill(text, params) {
   if (!params) return text;

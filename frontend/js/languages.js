@@ -1,7 +1,8 @@
 // The UI language: first choice, catalog + <html lang dir> for every screen, language names,
 // and English kept on the device as the last fallback.
-import { setCatalog, uiLocale } from './i18n.js';
+
 import * as content from './content.js';
+import { setCatalog, uiLocale } from './i18n.js';
 import * as store from './store.js';
 
 export const SOURCE = content.SOURCE;
@@ -61,9 +62,9 @@ export const nativeName = (code) => natives.get(code) || languageName(code, code
 function apply(code, catalog, dir) {
   // No UI strings for that language on the device: English, labelled as English.
   const locale = catalog || code === SOURCE ? code : SOURCE;
-  const d = locale === code ? (catalog && catalog.dir) || dir || direction(code) : 'ltr';
+  const d = locale === code ? catalog?.dir || dir || direction(code) : 'ltr';
   dirs.set(locale, d);
-  setCatalog(locale, d, catalog && catalog.messages);
+  setCatalog(locale, d, catalog?.messages);
   document.documentElement.lang = locale;
   document.documentElement.dir = d;
 }
@@ -76,12 +77,12 @@ export async function prepare(route, state) {
     return apply(route.locale, await content.catalogFor(route.locale), rec.data.direction);
   }
   if (route.name === 'root') {
-    const locale = (state.draft && state.draft.locale) || state.prefs.locale || firstChoice(await localeList());
+    const locale = state.draft?.locale || state.prefs.locale || firstChoice(await localeList());
     state.draft = { ...state.draft, locale };
     return apply(locale, await content.catalogFor(locale));
   }
   const stored = await store.get('bundles', state.prefs.locale || SOURCE);
-  apply(stored ? stored.locale : SOURCE, stored && stored.catalog, stored && stored.data.direction);
+  apply(stored ? stored.locale : SOURCE, stored?.catalog, stored?.data.direction);
 }
 
 // "Read in English" (/en/…?from=fr) is a look at the original, not a change of language.

@@ -11,7 +11,7 @@ export const bdi = (text, lang) => h('bdi', { lang }, text);
 const nothing = () => document.createDocumentFragment(); // DOM append() would print "null"
 
 // lang/dir of a text in another language than the interface.
-export const textAttrs = (doc) => (doc && doc.locale && doc.locale !== uiLocale() ? { lang: doc.locale, dir: direction(doc.locale) } : {});
+export const textAttrs = (doc) => (doc?.locale && doc.locale !== uiLocale() ? { lang: doc.locale, dir: direction(doc.locale) } : {});
 
 const date = (doc) => bdi(formatDate(doc.source_updated_at, 'long'));
 // pathFor(locale): the same page in that language.
@@ -30,7 +30,11 @@ export function notices(doc, pathFor) {
   }
   if (doc.status === 'machine') lines.push(['machine', machine()]);
   if (!lines.length) return nothing();
-  return h('div', { class: 'notice', role: 'note' }, lines.map(([kind, ...rest]) => h('p', { 'data-translation': kind }, rest)));
+  return h(
+    'div',
+    { class: 'notice', role: 'note' },
+    lines.map(([kind, ...rest]) => h('p', { 'data-translation': kind }, rest)),
+  );
 }
 
 // One line for an entry (checklist step, glossary term): only what its page does not say.
@@ -41,7 +45,11 @@ export function entryNotice(doc, pathFor, page) {
   if (doc.status === 'machine' && page.status !== 'machine') bits.push(machine());
   if (!bits.length) return null;
   const kind = doc.stale ? 'stale' : doc.fallback ? 'fallback' : 'machine';
-  return h('p', { class: 'notice entry-notice', 'data-translation': kind }, bits.map((b, i) => [i ? ' ' : '', b]));
+  return h(
+    'p',
+    { class: 'notice entry-notice', 'data-translation': kind },
+    bits.map((b, i) => [i ? ' ' : '', b]),
+  );
 }
 
 // What all entries of a page share, said once at the top.

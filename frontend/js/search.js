@@ -53,7 +53,9 @@ export function buildIndex(docs, locale) {
 }
 
 export function terms(query, locale) {
-  return fold(query, locale).split(/[\s\p{P}]+/u).filter(Boolean);
+  return fold(query, locale)
+    .split(/[\s\p{P}]+/u)
+    .filter(Boolean);
 }
 
 function snippet(f, term, before = 60, after = 120) {
@@ -80,10 +82,7 @@ export function search(index, query, limit = 50) {
     let score = 0;
     let ok = true;
     for (const term of ts) {
-      const s =
-        (d.f.title.folded.includes(term) ? 10 : 0) +
-        (d.f.summary.folded.includes(term) ? 3 : 0) +
-        (d.f.body.folded.includes(term) ? 1 : 0);
+      const s = (d.f.title.folded.includes(term) ? 10 : 0) + (d.f.summary.folded.includes(term) ? 3 : 0) + (d.f.body.folded.includes(term) ? 1 : 0);
       if (!s) {
         ok = false;
         break;

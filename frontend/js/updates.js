@@ -47,8 +47,7 @@ export function appVersion() {
   return new Promise((resolve) => {
     setTimeout(() => resolve(null), 2000);
     const ch = new MessageChannel();
-    ch.port1.onmessage = (e) => resolve(e.data && e.data.version);
+    ch.port1.onmessage = (e) => resolve(e.data?.version);
     ctrl.postMessage({ type: 'VERSION' }, [ch.port2]);
   });
 }
-

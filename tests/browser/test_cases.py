@@ -402,7 +402,8 @@ def test_sign_out_with_unsent_changes_warns_then_wipes_the_device(
     expect(pending(page)).to_have_text("1 change waiting to be sent")
 
     page.get_by_role("button", name="Sign out").click()
-    page.get_by_role("dialog").get_by_role("button", name="Sign out and delete them").click()
+    # One change: the whole dialog speaks of one (issue #8: "delete them" for one change).
+    dialog.get_by_role("button", name="Sign out and delete it", exact=True).click()
     wait_view(page, "signin")
     stored = idb(page, "cases", "outbox", "syncmeta", "bundles")
     assert stored["cases"] == [] and stored["outbox"] == []

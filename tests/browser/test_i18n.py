@@ -6,7 +6,6 @@ UI strings are checked against whatever the server's catalog provides for that m
 English msgid where it has no translation yet), so the tests hold while translators fill the
 catalogs and prove the catalog is applied once they have."""
 
-import hashlib
 import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -16,10 +15,12 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from babel import Locale
 from playwright.sync_api import Browser, Page, expect
-from sqlalchemy import create_engine, select, update
+from sqlmodel import Session, col, select
 
-from app.content.models import ContentItem, ContentItemTranslation, ContentState
+from app.content.models import ContentItem, ContentItemTranslation
+from app.content.write import edit_text
 from app.core.config import PROJECT_ROOT
+from app.core.db import build_engine
 from tests.browser.conftest import LiveServer
 from tests.browser.helpers import first_run, wait_sw_activated, wait_view
 
@@ -351,35 +352,28 @@ DATES = {"fr": "5 mars 2026", "ru": "5 марта 2026", "uk": "5 березня
 @pytest.fixture
 def english_source_changed(live_server: LiveServer) -> Iterator[str]:
     """Edit the English source of one returnee page behind the server's back, as an editor
-    would, and publish it (content version + 1). Restored afterwards."""
-    engine = create_engine(live_server.database_url)
-    t = ContentItemTranslation.__table__
-    state = ContentState.__table__
-    item_id = select(ContentItem.__table__.c.id).where(ContentItem.__table__.c.slug == SLUG)
-    where = (t.c.item_id == item_id.scalar_subquery()) & (t.c.locale == "en")
+    would, through the content-write service (content version + 1). Restored afterwards."""
+    engine = build_engine(live_server.database_url)
     added = "The reception centre now also offers legal advice."
-    with engine.begin() as conn:
-        before = conn.execute(
-            select(t.c.body_md, t.c.body_html, t.c.source_hash, t.c.updated_at).where(where)
+    with Session(engine) as session:
+        body = session.exec(
+            select(ContentItemTranslation.body_md)
+            .join(ContentItem, col(ContentItem.id) == ContentItemTranslation.item_id)
+            .where(ContentItem.slug == SLUG, ContentItemTranslation.locale == "en")
         ).one()
-        body_md = f"{before.body_md}\n\n{added}\n"
-        conn.execute(
-            update(t)
-            .where(where)
-            .values(
-                body_md=body_md,
-                body_html=f"{before.body_html}<p>{added}</p>",
-                source_hash=hashlib.sha256(body_md.encode()).hexdigest(),
-                updated_at=CHANGED_AT,
-            )
+        before = edit_text(
+            session,
+            ContentItemTranslation,
+            SLUG,
+            "en",
+            updated_at=CHANGED_AT,
+            body_md=f"{body}\n\n{added}\n",
         )
-        conn.execute(update(state).where(state.c.id == 1).values(version=state.c.version + 1))
     try:
         yield added
     finally:
-        with engine.begin() as conn:
-            conn.execute(update(t).where(where).values(**before._asdict()))
-            conn.execute(update(state).where(state.c.id == 1).values(version=state.c.version + 1))
+        with Session(engine) as session:
+            edit_text(session, ContentItemTranslation, SLUG, "en", **before)
         engine.dispose()
 
 

@@ -342,9 +342,14 @@ def edit_note(ctx: MergeContext, m: EditNoteMutation) -> Status:
         note.deleted_at = None
     note.history = [
         *note.history,
-        {"body": note.body, "author_id": note.author_id, "at": as_utc(note.updated_at).isoformat()},
+        {
+            "body": note.body,
+            "author_id": note.edited_by or note.author_id,  # who wrote that text
+            "at": as_utc(note.updated_at).isoformat(),
+        },
     ]
     note.body = m.body
+    note.edited_by = ctx.user.id
     note.updated_at = utcnow()
     note.version += 1
     ctx.session.add(note)

@@ -1,84 +1,39 @@
 // Outreach workers' cases on the device, and their sync. Design: frontend/README.md ("Cases").
 // No DOM here. Loaded on demand (app.js), precached like every other file.
 import * as store from '../store.js';
+import { applyAll, baseVersion, coalesce, maxClock } from './outbox.js';
 
-// --- ids, reference codes, countries (same rules as app/services/cases.py) --------------------
+// --- ids and the case rules -------------------------------------------------------------------
 export const uuid = () => crypto.randomUUID();
-const deviceId = () => btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16)))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+const deviceId = () =>
+  btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 
-const DATE = /(19|20)\d\d[-.]?(0?[1-9]|1[0-2])[-.]?(0?[1-9]|[12]\d|3[01])|(0?[1-9]|[12]\d|3[01])[-.](0?[1-9]|1[0-2])[-.]\d\d(\d\d)?|(0?[1-9]|1[0-2])[-.](0?[1-9]|[12]\d|3[01])[-.]\d\d(\d\d)?/;
-const ALPHABET = '23456789BCDFGHJKLMNPQRSTVWXZ'; // no vowels (no words), no 0/O/1/I
-export const normaliseReference = (code) => (code || '').trim().toUpperCase();
+// The case rules (rules.js) as last downloaded, or null. Kept in `meta` (nothing personal in
+// them, so they stay after sign-out), revalidated with their ETag at sign-in and every sync.
+export const rules = () => store.getMeta('case_rules', null).then((r) => r?.data || null);
 
-// Why a typed code is refused (a key the screen puts into words), or null.
-export function referenceProblem(code) {
-  if (!/^[A-Z0-9]{1,8}(-[A-Z0-9]{1,8}){0,3}$/.test(code) || code.length < 3) return 'format';
-  if (/[A-Z]{4,}/.test(code)) return 'word';
-  if (!/\d/.test(code)) return 'digit';
-  if (DATE.test(code)) return 'date';
-  if (code.replace(/\D/g, '').length >= 7) return 'phone';
-  if (/\d{6}/.test(code)) return 'date'; // DDMMYY
-  return null;
-}
-
-export function generateReference() {
-  for (;;) {
-    const pick = () => Array.from(crypto.getRandomValues(new Uint8Array(4)), (b) => ALPHABET[b % 28]).join('');
-    const code = `HW-${pick()}-${pick()}`;
-    if (!referenceProblem(code)) return code;
+export async function refreshRules() {
+  if (!navigator.onLine) return;
+  const old = await store.getMeta('case_rules', null);
+  try {
+    const res = await fetch('/api/v1/cases/rules', {
+      headers: old?.etag ? { 'If-None-Match': old.etag } : {},
+      cache: 'no-store',
+      credentials: 'omit',
+      signal: AbortSignal.timeout(30000),
+    });
+    if (!res.ok) return; // 304: unchanged
+    const data = await res.json();
+    if (data?.reference && Array.isArray(data.countries)) await store.setMeta('case_rules', { etag: res.headers.get('ETag'), data });
+  } catch {
+    // offline or server trouble: keep what we have
   }
 }
 
-// ISO 3166-1 alpha-2 and XK: the countries of return the server accepts.
-export const COUNTRIES = (
-  'AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT ' +
-  'BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ' +
-  'ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID ' +
-  'IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV ' +
-  'LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR ' +
-  'NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL ' +
-  'SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC ' +
-  'VE VG VI VN VU WF WS XK YE YT ZA ZM ZW'
-).split(' ');
-export const STAGES = ['preparing', 'travel', 'arrival', 'reintegration', 'closed'];
 const today = (d = new Date()) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-
-function maxClock(c) {
-  let m = Number(c.clocks.max || 0);
-  for (const cl of c.checklists) for (const s of Object.values(cl.items)) m = Math.max(m, s.clock || 0);
-  return m;
-}
-
-// --- display: a pulled snapshot with the still-pending mutations applied ----------------------
-function applyOne(c, m, me) {
-  if (m.type === 'create_case') {
-    if (c) return c;
-    const checklists = m.checklists.map((s) => ({ id: s.id, template_slug: s.template_slug, items: {} }));
-    return { id: m.case_id, reference: m.reference, country: m.country, stage: m.stage, clocks: {}, workers: [me.email], checklists, notes: [], pending: true };
-  }
-  if (!c) return c;
-  c.pending = true;
-  const cl = c.checklists.find((x) => x.id === m.checklist_id);
-  const note = c.notes.find((x) => x.id === m.note_id);
-  const t = m.type;
-  if (t === 'update_case') Object.assign(c, m.stage ? { stage: m.stage } : { country: m.country });
-  else if (t === 'delete_case') c.deleted = true;
-  else if (t === 'add_checklist' && !cl) c.checklists.push({ id: m.checklist_id, template_slug: m.template_slug, items: {} });
-  else if (t === 'set_item' && cl) cl.items[m.item_key] = { ...cl.items[m.item_key], done: m.done, done_on: m.done ? m.done_on : null, pending: true };
-  else if (t === 'add_note' && !note) {
-    const { note_id: id, body, checklist_id = null, item_key = null, created_at } = m;
-    c.notes.push({ id, body, author_id: me.id, checklist_id, item_key, created_at, version: 0, pending: true });
-  } else if (t === 'edit_note' && note) Object.assign(note, { body: m.body, deleted: false, pending: true });
-  else if (t === 'delete_note' && note) Object.assign(note, { deleted: true, pending: true });
-  else if (t === 'ack_guidance' && cl) cl.guidance_updated = false;
-  return c;
-}
-
-function applyAll(server, mutations, me) {
-  let c = server ? structuredClone(server) : null;
-  for (const m of mutations) c = applyOne(c, m, me);
-  return c;
-}
 
 // --- the device's records (stores cases, outbox, syncmeta) ------------------------------------
 const ALL = store.CASE_STORES;
@@ -122,7 +77,13 @@ export const snapshot = () =>
   }));
 
 export async function dismiss(kind, id) {
-  await store.tx(ALL, 'readwrite', async (os) => setMeta(os, kind, (await meta(os, kind, [])).filter((x) => x.id !== id)));
+  await store.tx(ALL, 'readwrite', async (os) =>
+    setMeta(
+      os,
+      kind,
+      (await meta(os, kind, [])).filter((x) => x.id !== id),
+    ),
+  );
   changed();
 }
 
@@ -147,42 +108,6 @@ async function adoptUser(user) {
   return blocked;
 }
 
-// What a mutation changes, to recognise two changes of the same thing.
-const target = (m) =>
-  m.note_id || (m.type === 'set_item' ? `${m.checklist_id}/${m.item_key}` : m.type === 'update_case' ? (m.stage ? 'stage' : 'country') : `${m.type}/${m.checklist_id}`);
-
-// Changes not sent yet are folded together, so the server never gets two changes of this device
-// to the same thing based on the same version (it would take them for a conflict between people).
-function coalesce(m, pending) {
-  const drop = pending.filter((p) => target(p) === target(m) && p.type !== 'add_note');
-  const create = pending.find((p) => p.type === 'create_case');
-  const added = m.note_id && pending.find((p) => p.type === 'add_note' && p.note_id === m.note_id);
-  let fold = null; // an unsent mutation that absorbs m
-  if (m.type === 'update_case' && create) fold = Object.assign(create, m.stage ? { stage: m.stage } : { country: m.country });
-  if (m.type === 'edit_note' && added) fold = Object.assign(added, { body: m.body });
-  if (m.type === 'delete_note' && added) drop.push(added);
-  if (m.type === 'delete_case') drop.push(...pending); // moot once the case is gone
-  const keep = !fold && !(m.type === 'delete_note' && added) && !(m.type === 'delete_case' && create);
-  return { drop: new Set(drop), keep, fold };
-}
-
-// The server version this change was based on. None when it cannot be known: the same thing has
-// a change of this device on its way (sent, answer pending), or the case is not on the server.
-function baseVersion(m, server, inflight) {
-  if (!server || inflight.some((p) => target(p) === target(m) || p.type === 'create_case')) return undefined;
-  if (m.type === 'set_item') {
-    const cl = server.checklists.find((x) => x.id === m.checklist_id);
-    return (cl && cl.items[m.item_key] && cl.items[m.item_key].version) || 0;
-  }
-  if (m.note_id && m.type !== 'add_note') {
-    const n = server.notes.find((x) => x.id === m.note_id);
-    return n ? n.version : 1;
-  }
-  if (m.type === 'update_case') return (server.clocks[target(m)] || [0])[0];
-  if (m.type === 'delete_case') return inflight.length ? undefined : server.version;
-  return undefined;
-}
-
 // One change by the worker: case record and outbox entry in ONE transaction, before it is shown.
 export async function mutate(type, caseId, fields) {
   await store.tx(ALL, 'readwrite', async (os) => {
@@ -198,7 +123,10 @@ export async function mutate(type, caseId, fields) {
     if (type === 'set_item' && m.done) m.done_on = today();
     const base = baseVersion(m, rec.server, inflight);
     if (base !== undefined) m.base_version = base;
-    const { drop, keep, fold } = coalesce(m, mine.filter((x) => x.seq > sync.sent_upto));
+    const { drop, keep, fold } = coalesce(
+      m,
+      mine.filter((x) => x.seq > sync.sent_upto),
+    );
     for (const p of drop) await os('outbox').delete(p.seq);
     if (fold && !drop.has(fold)) await os('outbox').put(fold);
     if (keep) await os('outbox').put(m);
@@ -218,7 +146,13 @@ async function view(os, rec, mutations, user) {
 async function rebuild(os, caseIds) {
   const user = await meta(os, 'user', null);
   const box = await os('outbox').all();
-  for (const id of caseIds) await view(os, (await os('cases').get(id)) || { id, server: null }, box.filter((m) => m.case_id === id), user);
+  for (const id of caseIds)
+    await view(
+      os,
+      (await os('cases').get(id)) || { id, server: null },
+      box.filter((m) => m.case_id === id),
+      user,
+    );
 }
 
 // --- the server --------------------------------------------------------------------------------
@@ -266,13 +200,18 @@ export async function signIn(email, password) {
   const blocked = user.role === 'worker' ? await adoptUser({ id: user.id, email: user.email }) : null;
   if (user.role !== 'worker' || blocked) {
     await logoutOnServer();
-    return { error: blocked ? 'other_account' : 'role', email: blocked && blocked.email };
+    return { error: blocked ? 'other_account' : 'role', email: blocked?.email };
   }
+  await refreshRules();
   start();
   return { user };
 }
 
-const logoutOnServer = () => api('POST', '/auth/logout').then(() => true, (e) => e.status === 401);
+const logoutOnServer = () =>
+  api('POST', '/auth/logout').then(
+    () => true,
+    (e) => e.status === 401,
+  );
 
 async function flushLogout() {
   if (navigator.onLine && (await read((os) => meta(os, 'logout_pending', false))) && (await logoutOnServer())) {
@@ -309,7 +248,7 @@ async function push(user, accepted) {
     const byId = new Map(batch.map((m) => [m.id, m]));
     // A replay of a refused change is answered "duplicate" with the original reason.
     const refused = results.filter((r) => r.status === 'rejected' || (r.status === 'duplicate' && r.reason));
-    results.forEach((r) => accepted.add(r.mutation_id));
+    for (const r of results) accepted.add(r.mutation_id);
     if (refused.length) {
       await write(user.id, async (os) => {
         const list = await meta(os, 'rejected', []);
@@ -348,7 +287,12 @@ async function pull(user, accepted) {
       if (last) for (const m of await os('outbox').all()) if (accepted.has(m.id)) await os('outbox').delete(m.seq);
       const box = await os('outbox').all();
       for (const snap of data.cases) {
-        await view(os, { id: snap.id, server: snap }, box.filter((m) => m.case_id === snap.id), user);
+        await view(
+          os,
+          { id: snap.id, server: snap },
+          box.filter((m) => m.case_id === snap.id),
+          user,
+        );
         sync.clock = Math.max(sync.clock, maxClock(snap));
       }
       for (const id of data.purge) await os('cases').delete(id);
@@ -369,6 +313,7 @@ export const syncNow = () =>
     if (!user) return;
     if (!navigator.onLine) return setStatus({ error: 'offline' });
     setStatus({ running: true, error: null });
+    await refreshRules();
     const accepted = new Set();
     try {
       await push(user, accepted);

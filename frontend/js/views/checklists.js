@@ -1,13 +1,14 @@
 // Checklist templates, readable by anyone; the reader can tick "my steps". Ticks are stored only
 // in this browser's IndexedDB ("steps" store, key "<checklist>/<item>") and never sent anywhere.
-import { h, nextId } from '../dom.js';
-import { formatNumber, nt, t } from '../i18n.js';
+
 import * as content from '../content.js';
-import * as store from '../store.js';
-import { paths } from '../router.js';
-import { card, sourcesList, notices, upLink } from './parts.js';
-import { notFound } from './misc.js';
+import { add, h, nextId } from '../dom.js';
+import { formatNumber, nt, t } from '../i18n.js';
 import { backToTranslation, entryNotice, textAttrs } from '../notices.js';
+import { paths } from '../router.js';
+import * as store from '../store.js';
+import { notFound } from './misc.js';
+import { card, notices, sourcesList, upLink } from './parts.js';
 
 async function tickedSet() {
   return new Set((await store.all('steps')).map((s) => s.id));
@@ -18,9 +19,18 @@ const progressText = (done, n) => nt('{done} of {n} step done', '{done} of {n} s
 export async function checklistList(root, ctx) {
   const l = ctx.route.locale;
   const ticked = await tickedSet();
-  root.append(
+  add(
+    root,
     h('h1', null, t('Checklists')),
     h('p', { class: 'lead' }, t('Tick the steps you have done. Your ticks are kept only on this device.')),
+    // Outreach workers tick a case's checklists on the case, not here: a direct way there.
+    ctx.state.prefs.audience === 'worker' &&
+      h(
+        'div',
+        { class: 'notice', 'data-to-cases': '' },
+        h('p', null, t('The checklists of the people you follow are on each case.')),
+        h('p', null, h('a', { href: paths.cases(l), class: 'button' }, t('Open your cases'))),
+      ),
     h(
       'ul',
       { class: 'cards' },
@@ -83,7 +93,7 @@ export async function checklistView(root, ctx) {
       if (ticked.has(key(i))) await store.del('steps', key(i));
       ticked.delete(key(i));
     }
-    list.querySelectorAll('input[type=checkbox]').forEach((b) => (b.checked = false));
+    for (const b of list.querySelectorAll('input[type=checkbox]')) b.checked = false;
     update();
   });
   const list = h('ol', { class: 'checklist' }, boxes);

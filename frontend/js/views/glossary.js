@@ -1,10 +1,11 @@
 // Glossary: every term with its meaning and the guide items that use it.
+
+import * as content from '../content.js';
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
-import * as content from '../content.js';
+import { backToTranslation, entryNotice, pageDoc, textAttrs } from '../notices.js';
 import { paths } from '../router.js';
 import { notices } from './parts.js';
-import { backToTranslation, entryNotice, pageDoc, textAttrs } from '../notices.js';
 
 export function glossaryView(root, ctx) {
   const l = ctx.route.locale;

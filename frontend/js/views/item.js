@@ -1,14 +1,15 @@
 // One guide item: title, sanitised body (from the bundle), legal basis, related checklists and
 // glossary terms, sources. Glossary terms are linked where they first occur in the text; tapping
 // one shows its definition without leaving the page.
+
+import * as content from '../content.js';
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
-import * as content from '../content.js';
-import { paths } from '../router.js';
-import { quickExitButton } from '../quickexit.js';
-import { notices, section, sourcesList, upLink } from './parts.js';
 import { backToTranslation, bdi, fillNodes, textAttrs } from '../notices.js';
+import { quickExitButton } from '../quickexit.js';
+import { paths } from '../router.js';
 import { notFound } from './misc.js';
+import { notices, section, sourcesList, upLink } from './parts.js';
 
 const SKIP = 'a,h1,h2,h3,h4,h5,h6,code,pre,dialog';
 
@@ -46,13 +47,7 @@ function termDialog(locale) {
     { class: 'term-dialog', 'aria-labelledby': 'term-dialog-title' },
     title,
     body,
-    h(
-      'div',
-      { class: 'actions' },
-      more,
-      h('button', { type: 'button', onclick: () => dialog.close() }, t('Close')),
-      quickExitButton(),
-    ),
+    h('div', { class: 'actions' }, more, h('button', { type: 'button', onclick: () => dialog.close() }, t('Close')), quickExitButton()),
   );
   more.addEventListener('click', () => dialog.close());
   dialog.addEventListener('click', (e) => {
@@ -113,7 +108,14 @@ export function itemView(root, ctx) {
     : null;
   const lists = (it.related_checklists || []).map((s) => content.checklist(s)).filter(Boolean);
   const checklists = lists.length
-    ? section(t('Checklists'), h('ul', { class: 'links' }, lists.map((c) => h('li', textAttrs(c), h('a', { href: paths.checklist(l, c.slug) }, c.title)))))
+    ? section(
+        t('Checklists'),
+        h(
+          'ul',
+          { class: 'links' },
+          lists.map((c) => h('li', textAttrs(c), h('a', { href: paths.checklist(l, c.slug) }, c.title))),
+        ),
+      )
     : null;
   const terms = (it.related_glossary || []).map((k) => content.term(k)).filter(Boolean);
   const termsSection = terms.length

@@ -1,8 +1,8 @@
 // Pieces shared by several views.
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
-import { paths } from '../router.js';
 import { textAttrs } from '../notices.js';
+import { paths } from '../router.js';
 
 export { notices } from '../notices.js';
 
@@ -31,7 +31,7 @@ export function upLink(href, label) {
 }
 
 export function sourcesList(sources) {
-  if (!sources || !sources.length) return null;
+  if (!sources?.length) return null;
   return section(
     t('Sources'),
     h(

@@ -1,10 +1,11 @@
 // Offline search over the downloaded bundle of the current language.
+
+import * as content from '../content.js';
 import { h, nextId, replaceChildren } from '../dom.js';
 import { nt, t } from '../i18n.js';
-import * as content from '../content.js';
+import { fillNodes, textAttrs } from '../notices.js';
 import { navigate, paths } from '../router.js';
 import { search } from '../search.js';
-import { fillNodes, textAttrs } from '../notices.js';
 
 const KIND = { item: () => t('Guide'), checklist: () => t('Checklist'), term: () => t('Glossary') };
 
@@ -40,7 +41,11 @@ export function searchView(root, ctx) {
           { 'data-id': doc.id },
           h('p', { class: 'kicker' }, KIND[doc.kind]()),
           h('h2', textAttrs(doc.ref), h('a', { href: hrefFor(l, doc), class: 'stretch' }, doc.title)),
-          h('p', textAttrs(doc.ref), snippet.map((s) => (s.mark ? h('mark', null, s.text) : s.text))),
+          h(
+            'p',
+            textAttrs(doc.ref),
+            snippet.map((s) => (s.mark ? h('mark', null, s.text) : s.text)),
+          ),
         ),
       ),
     );
@@ -56,13 +61,7 @@ export function searchView(root, ctx) {
     run();
   });
   input.addEventListener('input', run);
-  root.append(
-    h('h1', null, t('Search')),
-    form,
-    h('p', { class: 'hint' }, t('Search works without a connection. Accents and capital letters do not matter.')),
-    count,
-    results,
-  );
+  root.append(h('h1', null, t('Search')), form, h('p', { class: 'hint' }, t('Search works without a connection. Accents and capital letters do not matter.')), count, results);
   if (ctx.route.q) run();
   return t('Search');
 }

@@ -1,10 +1,11 @@
 // Settings: language, audience, languages kept on the device (size, download, remove), storage
 // used and whether the browser granted persistent storage.
+
+import * as content from '../content.js';
 import { h, nextId } from '../dom.js';
 import { formatBytes, formatDate, t } from '../i18n.js';
-import * as content from '../content.js';
-import * as store from '../store.js';
 import { navigate, paths } from '../router.js';
+import * as store from '../store.js';
 import { section } from './parts.js';
 
 function radio(name, value, label, checked) {
@@ -18,12 +19,16 @@ function nameOf(list, code) {
 
 async function storageSection() {
   const out = h('div', { 'data-storage': true });
-  const persisted = navigator.storage && navigator.storage.persisted ? await navigator.storage.persisted() : null;
+  const persisted = navigator.storage?.persisted ? await navigator.storage.persisted() : null;
   const asked = await store.getMeta('persist');
-  if (navigator.storage && navigator.storage.estimate) {
+  if (navigator.storage?.estimate) {
     const { usage = 0, quota = 0 } = await navigator.storage.estimate();
     out.append(
-      h('p', { 'data-usage': String(usage) }, t('Homeward uses {used} on this device (the browser allows up to {quota}).', { used: formatBytes(usage), quota: formatBytes(quota) })),
+      h(
+        'p',
+        { 'data-usage': String(usage) },
+        t('Homeward uses {used} on this device (the browser allows up to {quota}).', { used: formatBytes(usage), quota: formatBytes(quota) }),
+      ),
     );
   }
   const status = h('p', { 'data-persisted': String(persisted) });
@@ -128,14 +133,12 @@ export async function settingsView(root, ctx) {
   let download = h('p', { class: 'hint' }, t('All available languages are on this device.'));
   if (missing.length) {
     const dlId = nextId('dl');
-    const sel = h('select', { id: dlId }, missing.map((x) => h('option', { value: x.code, lang: x.code }, x.native_name)));
-    download = h(
-      'form',
-      { class: 'stack' },
-      h('label', { for: dlId }, t('Download another language')),
-      sel,
-      h('button', { type: 'submit', class: 'secondary' }, t('Download')),
+    const sel = h(
+      'select',
+      { id: dlId },
+      missing.map((x) => h('option', { value: x.code, lang: x.code }, x.native_name)),
     );
+    download = h('form', { class: 'stack' }, h('label', { for: dlId }, t('Download another language')), sel, h('button', { type: 'submit', class: 'secondary' }, t('Download')));
     download.addEventListener('submit', async (e) => {
       e.preventDefault();
       if (!navigator.onLine) return say(t('Connect to the internet to download this language.'));

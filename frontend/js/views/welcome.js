@@ -1,17 +1,13 @@
 // First run: language (each name in its own script) and who the reader is. Both change later.
+
+import * as content from '../content.js';
 import { h, nextId } from '../dom.js';
 import { t, uiLocale } from '../i18n.js';
-import * as content from '../content.js';
-import * as router from '../router.js';
 import { localeList } from '../languages.js';
+import * as router from '../router.js';
 
 function choice(name, value, label, checked, attrs) {
-  return h(
-    'label',
-    { class: 'choice' },
-    h('input', { type: 'radio', name, value, checked, required: true }),
-    h('span', attrs, label),
-  );
+  return h('label', { class: 'choice' }, h('input', { type: 'radio', name, value, checked, required: true }), h('span', attrs, label));
 }
 
 export async function welcome(root, ctx) {
@@ -29,9 +25,7 @@ export async function welcome(root, ctx) {
       'fieldset',
       null,
       h('legend', null, t('Language')),
-      list.locales.map((l) =>
-        choice('locale', l.code, l.native_name, l.code === chosen, { lang: l.code, dir: l.direction === 'rtl' ? 'rtl' : 'ltr' }),
-      ),
+      list.locales.map((l) => choice('locale', l.code, l.native_name, l.code === chosen, { lang: l.code, dir: l.direction === 'rtl' ? 'rtl' : 'ltr' })),
     ),
     h(
       'fieldset',
@@ -85,11 +79,7 @@ export async function welcome(root, ctx) {
   });
   root.append(
     h('h1', null, t('Welcome to Homeward')),
-    h(
-      'p',
-      { class: 'lead' },
-      t('Clear information on immigration status, safe return and reintegration after trafficking. Once downloaded, it works without a connection.'),
-    ),
+    h('p', { class: 'lead' }, t('Clear information on immigration status, safe return and reintegration after trafficking. Once downloaded, it works without a connection.')),
     form,
   );
   return t('Welcome');
