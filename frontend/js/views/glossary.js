@@ -1,6 +1,6 @@
 // Glossary: every term with its meaning and the guide items that use it.
 import { h } from '../dom.js';
-import { t } from '../i18n.js';
+import { formatList, t } from '../i18n.js';
 import * as content from '../content.js';
 import { paths } from '../router.js';
 import { notices } from './parts.js';
@@ -41,7 +41,7 @@ export function glossaryView(root, ctx) {
                   { class: 'used-in' },
                   t('Used in:'),
                   ' ',
-                  items.map((it, n) => [n ? ', ' : '', h('a', { href: paths.item(l, it), ...textAttrs(it) }, it.title)]),
+                  formatList(items.map((it) => h('a', { href: paths.item(l, it), ...textAttrs(it) }, it.title))),
                 )
               : null,
           ),
