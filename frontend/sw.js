@@ -96,10 +96,11 @@ self.addEventListener('fetch', (event) => {
   if (req.method !== 'GET') return;
   const url = new URL(req.url);
   if (url.origin !== origin || url.pathname.startsWith('/api/')) return;
-  if (req.mode === 'navigate') {
+  const key = url.search ? null : keyByUrl.get(url.href.split('#')[0]);
+  // A navigation to a precached page that is not the app (the quick-exit page) is that page.
+  if (req.mode === 'navigate' && !(key && key !== SHELL_KEY)) {
     event.respondWith(fromNetworkOrShell(event));
     return;
   }
-  const key = url.search ? null : keyByUrl.get(url.href.split('#')[0]);
   if (key) event.respondWith(fromCache(req, key));
 });

@@ -23,6 +23,10 @@ class Settings(BaseSettings):
     # Seconds a client may reuse the content bundle before revalidating with its ETag.
     bundle_max_age: int = 300
     log_level: str = "info"
+    # Where quick exit sends the reader: a neutral page chosen by the organisation running
+    # Homeward (a local weather or news site people often open). The default is a plain recipe
+    # page served by Homeward itself that names nothing of it (works offline, no third party).
+    quick_exit_url: str = "/static/recipe.html"
 
     # Sessions (ASVS 7.3): idle and absolute expiry.
     session_idle_minutes: int = 12 * 60

@@ -9,6 +9,7 @@ import * as router from './router.js';
 import { paths } from './router.js';
 import { setupQuickExit, quickExitButton } from './quickexit.js';
 import { setupUpdates } from './updates.js';
+import * as discreet from './discreet.js';
 import { welcome } from './views/welcome.js';
 import { home } from './views/home.js';
 import { itemView } from './views/item.js';
@@ -83,6 +84,7 @@ function renderNav(route) {
 export async function savePrefs(changes) {
   state.prefs = { ...state.prefs, ...changes };
   await store.setMeta('prefs', state.prefs);
+  if ('discreet' in changes) discreet.apply(!!state.prefs.discreet);
 }
 
 export async function requestPersistence() {
@@ -131,6 +133,7 @@ export async function render({ quiet = false } = {}) {
   const main = ui.main;
   const route = router.parse();
   const ctx = { state, route, savePrefs, requestPersistence, render, stale: () => seq !== renderSeq };
+  if (route.name !== 'search') state.query = ''; // a search is forgotten once the reader moves on
   let view;
   if (route.name === 'root') {
     const { locale, audience } = state.prefs;
@@ -144,7 +147,8 @@ export async function render({ quiet = false } = {}) {
     const codes = (await languages.localeList()).locales.map((x) => x.code);
     const near = codes.includes(route.locale) ? null : languages.negotiate([route.locale, state.prefs.locale], codes);
     if (near) {
-      router.navigate(location.pathname.replace(/^\/[^/]+/, '/' + near) + location.search + location.hash);
+      const here = router.current();
+      router.navigate(here.pathname.replace(/^\/[^/]+/, '/' + near) + here.search + here.hash);
       return;
     }
     const ok = await ensureBundle(route.locale, main);
@@ -164,7 +168,8 @@ export async function render({ quiet = false } = {}) {
   if (seq !== renderSeq) return;
   renderNav(route);
   main.replaceChildren(frag);
-  document.title = title && title !== t('Homeward') ? `${title} · ${t('Homeward')}` : t('Homeward');
+  if (discreet.active()) document.title = discreet.NAME;
+  else document.title = title && title !== t('Homeward') ? `${title} · ${t('Homeward')}` : t('Homeward');
   main.dataset.view = view === welcome ? 'welcome' : view === notDownloaded ? 'not-downloaded' : route.name;
   languages.keepEnglish();
   if (quiet) return;
@@ -189,11 +194,13 @@ async function refresh() {
 }
 
 async function boot() {
+  discreet.apply(discreet.stored()); // before anything is drawn or any title is set
   buildChrome();
   setupQuickExit();
   router.start(render);
   setupUpdates(offerUpdate);
   state.prefs = await store.getMeta('prefs', state.prefs);
+  if (!!state.prefs.discreet !== discreet.active()) discreet.apply(!!state.prefs.discreet);
   await render();
   refresh();
   window.addEventListener('online', refresh);

@@ -59,6 +59,7 @@ function merge(old, got, catalog) {
 
 async function save(rec) {
   await store.put('bundles', rec);
+  if (rec.locale === SOURCE) englishTerms = null;
   if (active && active.locale === rec.locale) {
     if (active.data !== rec.data) index = null;
     active = rec;
@@ -165,16 +166,27 @@ export function searchIndex() {
   if (!index) {
     const docs = [];
     for (const i of b.items) {
-      docs.push({ id: i.slug, kind: 'item', ref: i, title: i.title, summary: i.summary, body: htmlToText(i.body_html || ''), order: i.order });
+      docs.push({ id: i.slug, kind: 'item', ref: i, lang: i.locale, title: i.title, summary: i.summary, body: htmlToText(i.body_html || ''), order: i.order });
     }
     for (const c of b.checklists) {
       const body = c.items.map((x) => `${x.action} ${x.reason || ''}`).join(' ');
-      docs.push({ id: c.slug, kind: 'checklist', ref: c, title: c.title, summary: c.summary, body, order: 1000 + (c.order || 0) });
+      docs.push({ id: c.slug, kind: 'checklist', ref: c, lang: c.locale, title: c.title, summary: c.summary, body, order: 1000 + (c.order || 0) });
     }
     for (const g of b.glossary) {
-      docs.push({ id: g.key, kind: 'term', ref: g, title: g.term, summary: g.definition, body: '', order: 2000 });
+      docs.push({ id: g.key, kind: 'term', ref: g, lang: g.locale, title: g.term, summary: g.definition, body: '', order: 2000 });
     }
     index = buildIndex(docs, b.locale);
   }
   return index;
+}
+
+// The English glossary (key -> entry) from the English bundle on the device, for searching the
+// items a reader sees in English with the words of their own language (search.glossaryBridge).
+let englishTerms = null;
+export async function englishGlossary() {
+  if (!englishTerms) {
+    const rec = active && active.locale === SOURCE ? active : await store.get('bundles', SOURCE);
+    englishTerms = rec ? new Map(rec.data.glossary.map((g) => [g.key, g])) : null;
+  }
+  return englishTerms;
 }

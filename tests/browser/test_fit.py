@@ -1,5 +1,5 @@
 """Fits a cheap phone in every language (issue 8): the bottom navigation at 320 and 360 px and
-at 100 %, 130 % and 200 % text in every shipped locale, and tap targets of at least 44 × 44
+at 100 %, 130 % and 200 % text in every shipped locale, and tap targets of at least 44 by 44
 CSS px on the Arabic glossary and search.
 
 Text size is emulated the way a browser's text-size setting works: it changes the default
@@ -43,11 +43,14 @@ NAV_BOXES = """() => {
 # Every tap target on screen that is not a link inside running text (WCAG 2.2 SC 2.5.8's
 # "inline" exception: links in the body text of a guide page, or inside a sentence of a notice).
 TARGETS = """() => {
-  const inline = (el) => el.closest('.prose') || (el.closest('.notice p') && getComputedStyle(el).display === 'inline');
+  const inline = (el) => el.closest('.prose')
+    || (el.closest('.notice p') && getComputedStyle(el).display === 'inline');
   const out = [];
-  for (const el of document.querySelectorAll('a[href], button, input, select, summary, label.choice, label.check')) {
+  const all = 'a[href], button, input, select, summary, label.choice, label.check';
+  for (const el of document.querySelectorAll(all)) {
     if (el.closest('[hidden], dialog:not([open])') || el.classList.contains('skip')) continue;
-    if (el.matches('input[type=checkbox], input[type=radio]') && el.closest('label')) continue; // the label is the target
+    // a box inside its label: the label is the target
+    if (el.matches('input[type=checkbox], input[type=radio]') && el.closest('label')) continue;
     if (inline(el)) continue;
     // A stretched link's target is its whole card (a::after covers it).
     const r = (el.classList.contains('stretch') ? el.closest('li') : el).getBoundingClientRect();
@@ -59,11 +62,21 @@ TARGETS = """() => {
 
 
 def intersects(a: dict[str, float], b: dict[str, float]) -> bool:
-    return a["l"] < b["r"] - 0.5 and b["l"] < a["r"] - 0.5 and a["t"] < b["b"] - 0.5 and b["t"] < a["b"] - 0.5
+    return (
+        a["l"] < b["r"] - 0.5
+        and b["l"] < a["r"] - 0.5
+        and a["t"] < b["b"] - 0.5
+        and b["t"] < a["b"] - 0.5
+    )
 
 
 def inside(a: dict[str, float], b: dict[str, float]) -> bool:
-    return a["l"] >= b["l"] - 0.5 and a["r"] <= b["r"] + 0.5 and a["t"] >= b["t"] - 0.5 and a["b"] <= b["b"] + 0.5
+    return (
+        a["l"] >= b["l"] - 0.5
+        and a["r"] <= b["r"] + 0.5
+        and a["t"] >= b["t"] - 0.5
+        and a["b"] <= b["b"] + 0.5
+    )
 
 
 @pytest.fixture
@@ -82,7 +95,10 @@ def phone(
 
 def set_text_size(ctx: BrowserContext, page: Page, factor: float) -> None:
     cdp = ctx.new_cdp_session(page)
-    cdp.send("Page.setFontSizes", {"fontSizes": {"standard": round(DEFAULT_FONT * factor), "fixed": round(13 * factor)}})
+    cdp.send(
+        "Page.setFontSizes",
+        {"fontSizes": {"standard": round(DEFAULT_FONT * factor), "fixed": round(13 * factor)}},
+    )
     cdp.detach()
     page.wait_for_function(
         "(px) => parseFloat(getComputedStyle(document.documentElement).fontSize) === px",
@@ -106,7 +122,9 @@ def test_bottom_navigation_fits_every_locale_width_and_text_size(
             for factor in TEXT:
                 set_text_size(ctx, page, factor)
                 where = f"{locale} {width}px {round(factor * 100)}%"
-                page.screenshot(path=str(ARTIFACTS / f"nav-{locale}-{width}-{round(factor * 100)}.png"))
+                page.screenshot(
+                    path=str(ARTIFACTS / f"nav-{locale}-{width}-{round(factor * 100)}.png")
+                )
                 boxes = page.evaluate(NAV_BOXES)
                 # Nothing wider than the phone (else the browser zooms the whole page out), and
                 # the navigation on screen.
@@ -128,7 +146,9 @@ def test_bottom_navigation_fits_every_locale_width_and_text_size(
                     if a["item"]["l"] < -0.5 or a["item"]["r"] > width + 0.5:
                         problems.append(f"{where}: “{a['label']}” leaves the screen")
                     if a["item"]["w"] < MIN_TAP or a["item"]["h"] < MIN_TAP:
-                        problems.append(f"{where}: “{a['label']}” is {a['item']['w']:.0f}×{a['item']['h']:.0f}")
+                        problems.append(
+                            f"{where}: “{a['label']}” is {a['item']['w']:.0f}×{a['item']['h']:.0f}"
+                        )
                     for b in boxes[n + 1 :]:
                         if intersects(a["text"], b["text"]) or intersects(a["item"], b["item"]):
                             problems.append(f"{where}: “{a['label']}” runs into “{b['label']}”")
@@ -147,5 +167,9 @@ def test_tap_targets_in_arabic(phone: tuple[BrowserContext, Page], screen: str) 
     page.screenshot(path=str(ARTIFACTS / f"targets-ar-{screen}.png"), full_page=True)
     targets = page.evaluate(TARGETS)
     assert len(targets) > 5
-    small = [f"{t['w']:.0f}×{t['h']:.0f} {t['what']}" for t in targets if t["w"] < MIN_TAP or t["h"] < MIN_TAP]
+    small = [
+        f"{t['w']:.0f}×{t['h']:.0f} {t['what']}"
+        for t in targets
+        if t["w"] < MIN_TAP or t["h"] < MIN_TAP
+    ]
     assert not small, f"{len(small)} targets under {MIN_TAP}×{MIN_TAP}:\n" + "\n".join(small[:20])

@@ -5,7 +5,7 @@ import { formatNumber, nt, t } from '../i18n.js';
 import * as content from '../content.js';
 import * as store from '../store.js';
 import { paths } from '../router.js';
-import { card, sourcesList, notices, upLink } from './parts.js';
+import { card, confirmDialog, sourcesList, notices, upLink } from './parts.js';
 import { notFound } from './misc.js';
 import { backToTranslation, entryNotice, textAttrs } from '../notices.js';
 
@@ -79,6 +79,8 @@ export async function checklistView(root, ctx) {
   });
   const clearBtn = h('button', { type: 'button', class: 'secondary' }, t('Clear my ticks on this list'));
   clearBtn.addEventListener('click', async () => {
+    if (!c.items.some((i) => ticked.has(key(i)))) return;
+    if (!(await confirmDialog(t('Remove your ticks on this list?'), t('Remove ticks')))) return;
     for (const i of c.items) {
       if (ticked.has(key(i))) await store.del('steps', key(i));
       ticked.delete(key(i));

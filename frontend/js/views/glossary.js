@@ -2,7 +2,7 @@
 import { h } from '../dom.js';
 import { formatList, t } from '../i18n.js';
 import * as content from '../content.js';
-import { paths } from '../router.js';
+import { current, paths } from '../router.js';
 import { notices } from './parts.js';
 import { backToTranslation, entryNotice, pageDoc, textAttrs } from '../notices.js';
 
@@ -18,7 +18,7 @@ export function glossaryView(root, ctx) {
   const terms = content.glossary();
   const page = pageDoc(terms); // what all entries share is said once, at the top
   root.append(
-    backToTranslation(ctx.route, (from) => paths.glossary(from) + location.hash),
+    backToTranslation(ctx.route, (from) => paths.glossary(from) + current().hash),
     h('h1', null, t('Glossary')),
     notices(page, (to) => paths.glossary(to)),
     h(

@@ -3,6 +3,7 @@
 // one shows its definition without leaving the page.
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
+import { fold } from '../search.js';
 import * as content from '../content.js';
 import { paths } from '../router.js';
 import { quickExitButton } from '../quickexit.js';
@@ -34,6 +35,28 @@ export function linkTerms(root, terms, hrefFor) {
       hit.replaceWith(a);
       break;
     }
+  }
+}
+
+// Returnee pages name other pages in bold ("Read **Staying**"): a bold text that is another
+// item's title, or the part of its title before a colon ("Staying" for "Staying: reflection
+// period and permits"), becomes a link to it. Case, accents and surrounding punctuation do not
+// matter; the item's own title is not linked.
+export function linkPageNames(root, items, self, hrefFor, locale) {
+  const norm = (s) => fold(s, locale).replace(/^[\s\p{P}]+|[\s\p{P}]+$/gu, '').replace(/\s+/g, ' ');
+  const byName = new Map();
+  for (const it of items) {
+    if (!it.title || it.slug === self) continue;
+    const short = it.title.split(/\s*[:：]\s*/)[0];
+    for (const name of [it.title, short]) if (norm(name) && !byName.has(norm(name))) byName.set(norm(name), it);
+  }
+  for (const b of root.querySelectorAll('strong, b')) {
+    if (b.closest('a')) continue;
+    const it = byName.get(norm(b.textContent));
+    if (!it) continue;
+    const a = h('a', { href: hrefFor(it), 'data-page-link': it.slug });
+    a.append(...b.childNodes);
+    b.append(a);
   }
 }
 
@@ -82,6 +105,7 @@ export function itemView(root, ctx) {
   const prose = h('div', { class: 'prose', ...text });
   prose.innerHTML = it.body_html || ''; // sanitised by the server; CSP forbids inline script anyway
   const glossary = content.glossary();
+  linkPageNames(prose, content.items(), it.slug, (x) => paths.item(l, x), it.locale || l);
   linkTerms(prose, glossary, (key) => paths.glossary(l, key));
   const popup = termDialog(l);
   prose.addEventListener('click', (e) => {
