@@ -3,6 +3,7 @@ punctuation, "Clear all my ticks" asks first, returnee pages link the pages they
 search finds the items a reader sees in English with the words of their own language."""
 
 import re
+import unicodedata
 from typing import Any
 
 import pytest
@@ -12,6 +13,11 @@ from tests.browser.conftest import LiveServer
 from tests.browser.helpers import first_run, wait_view
 
 pytestmark = pytest.mark.browser
+
+
+def is_letter(ch: str) -> bool:
+    return bool(ch) and unicodedata.category(ch).startswith(("L", "N"))
+
 
 STORE_COUNT = """(store) => new Promise((r) => {
   const o = indexedDB.open('homeward');
@@ -120,3 +126,33 @@ def test_search_finds_english_fallbacks_with_the_readers_words(
     page.locator("input[type=search]").fill(term["term"])
     expect(page.locator(f".results li[data-id='{item['slug']}']")).to_be_visible()
     assert "q=" not in page.url  # search terms never go into the address
+
+
+def test_glossary_terms_are_linked_in_thai(page: Page, live_server: LiveServer) -> None:
+    """Thai is written without spaces between words: terms are found by word segmentation,
+    also where no space or punctuation sets them apart (where the old matcher never looked)."""
+    th = get(live_server, "/api/v1/content/th")
+    terms = [g for g in th["glossary"] if g["locale"] == "th"]
+    glued: list[tuple[str, str]] = []  # (page slug, term key) where the term only occurs glued
+    for item in th["items"]:
+        if item["kind"] != "page" or item["locale"] != "th":
+            continue
+        text = re.sub(r"<[^>]+>", " ", item["body_html"])
+        for g in terms:
+            spots = [m.start() for m in re.finditer(re.escape(g["term"]), text)]
+            end = len(g["term"])
+            spaced = [
+                i
+                for i in spots
+                if not is_letter(text[i - 1 : i]) and not is_letter(text[i + end : i + end + 1])
+            ]
+            if spots and not spaced:
+                glued.append((item["slug"], g["key"]))
+    assert glued, "no Thai glossary term written without spaces around it"
+    linked = []
+    for slug, key in glued:
+        page.goto(f"/th/pages/{slug}")
+        wait_view(page, "item")
+        if page.locator(f".prose a.term[data-term='{key}']").count():
+            linked.append((slug, key))
+    assert linked, f"none of {glued} is linked"

@@ -4,6 +4,7 @@
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { fold } from '../search.js';
+import { findTerm, termForms } from '../terms.js';
 import * as content from '../content.js';
 import { paths } from '../router.js';
 import { quickExitButton } from '../quickexit.js';
@@ -13,24 +14,24 @@ import { notFound } from './misc.js';
 
 const SKIP = 'a,h1,h2,h3,h4,h5,h6,code,pre,dialog';
 
-function escapeRe(s) {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-// Wrap the first whole-word occurrence of each glossary term in a link. Longest terms first so
-// "temporary residence permit" wins over "residence permit".
-export function linkTerms(root, terms, hrefFor) {
-  const sorted = [...terms].filter((g) => g.term).sort((a, b) => b.term.length - a.term.length);
-  for (const g of sorted) {
-    const re = new RegExp(`(?<![\\p{L}\\p{N}])${escapeRe(g.term)}(?![\\p{L}\\p{N}])`, 'iu');
+// Link the first whole-word occurrence of each glossary term (in any of its written forms, see
+// terms.js) to its definition. Longest terms first so "temporary residence permit" wins over
+// "residence permit"; text already inside a link is skipped.
+export function linkTerms(root, terms, hrefFor, locale) {
+  const withForms = terms
+    .filter((g) => g.term)
+    .map((g) => ({ g, forms: termForms(g, g.locale || locale) }))
+    .sort((a, b) => b.forms[0].length - a.forms[0].length);
+  for (const { g, forms } of withForms) {
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {
       acceptNode: (n) => (n.parentElement.closest(SKIP) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT),
     });
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const m = re.exec(node.data);
+      const lang = (node.parentElement.closest('[lang]') || {}).lang || locale;
+      const m = findTerm(node.data, forms, lang);
       if (!m) continue;
       const hit = node.splitText(m.index);
-      hit.splitText(m[0].length);
+      hit.splitText(m.length);
       const a = h('a', { href: hrefFor(g.key), class: 'term', 'data-term': g.key }, hit.data);
       hit.replaceWith(a);
       break;
@@ -106,7 +107,7 @@ export function itemView(root, ctx) {
   prose.innerHTML = it.body_html || ''; // sanitised by the server; CSP forbids inline script anyway
   const glossary = content.glossary();
   linkPageNames(prose, content.items(), it.slug, (x) => paths.item(l, x), it.locale || l);
-  linkTerms(prose, glossary, (key) => paths.glossary(l, key));
+  linkTerms(prose, glossary, (key) => paths.glossary(l, key), it.locale || l);
   const popup = termDialog(l);
   prose.addEventListener('click', (e) => {
     const a = e.target.closest('a.term');
