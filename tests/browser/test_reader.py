@@ -156,3 +156,34 @@ def test_glossary_terms_are_linked_in_thai(page: Page, live_server: LiveServer) 
         if page.locator(f".prose a.term[data-term='{key}']").count():
             linked.append((slug, key))
     assert linked, f"none of {glued} is linked"
+
+
+def test_legal_basis_fragments_carry_their_own_language(
+    page: Page, live_server: LiveServer
+) -> None:
+    """Issue 12: the instrument's name is translated (fa), the article title is English until
+    the content translation gives one: each fragment says so, not lang="en" on the whole line.
+    The server does not send translated titles yet, so the bundle is given one here the way
+    the server is to send it (``title`` translated, ``title_locale``)."""
+    fa = get(live_server, "/api/v1/content/fa")
+    tool = next(i for i in fa["items"] if i["slug"] == "tool-7-8")
+    assert tool["articles"], "tool 7.8 has no legal basis"
+    translated = dict(tool["articles"][0], title="عنوان ترجمه‌شده", title_locale="fa")
+    tool["articles"] = [translated, *tool["articles"][1:]]
+
+    def serve(route: Any) -> None:
+        route.fulfill(json=fa, headers={"ETag": '"test"'})
+
+    page.route("**/api/v1/content/fa", serve)
+    page.goto("/fa/tools/tool-7-8")
+    wait_view(page, "item")
+    rows = page.locator(".articles li")
+    expect(rows).to_have_count(len(tool["articles"]))
+    first_name = rows.first.locator("strong bdi").first
+    expect(first_name).to_have_attribute("lang", "fa")  # «پروتکل …», not English
+    expect(first_name).to_have_text(tool["articles"][0]["instrument_name"])
+    expect(rows.first.locator("span bdi")).to_have_attribute("lang", "fa")
+    expect(rows.first.locator("span bdi")).to_have_text("عنوان ترجمه‌شده")
+    for n, a in enumerate(tool["articles"][1:], start=1):
+        if a.get("title"):
+            expect(rows.nth(n).locator("span bdi")).to_have_attribute("lang", "en")

@@ -118,6 +118,11 @@ export function itemView(root, ctx) {
     popup.open(g);
   });
 
+  // Each fragment of a "Legal basis" line carries the language it is really in, so a screen reader
+  // speaks it with the right voice: the instrument's name comes translated with the UI catalog
+  // (the bundle's language unless the server says otherwise), the article's title in its
+  // translation's language when the content translation gives one, else in English.
+  const bundleLocale = content.bundle().locale;
   const articles = (it.articles || []).length
     ? section(
         t('Legal basis'),
@@ -128,9 +133,15 @@ export function itemView(root, ctx) {
             h(
               'li',
               null,
-              // Instrument names and article titles are English: isolated inside RTL sentences.
-              h('strong', null, fillNodes(t('{instrument}, article {article}'), { instrument: bdi(a.instrument_name || a.instrument, 'en'), article: bdi(a.article) })),
-              a.title ? h('span', null, ' — ', bdi(a.title, 'en')) : null,
+              h(
+                'strong',
+                null,
+                fillNodes(t('{instrument}, article {article}'), {
+                  instrument: bdi(a.instrument_name || a.instrument, a.instrument_name ? a.instrument_locale || bundleLocale : 'en'),
+                  article: bdi(a.article),
+                }),
+              ),
+              a.title ? h('span', null, ' — ', bdi(a.title, a.title_locale || 'en')) : null,
             ),
           ),
         ),
