@@ -123,21 +123,32 @@ export async function remove(locale) {
   if (locale === SOURCE) await store.setMeta('english', 'removed');
 }
 
+// The language list: the one stored on the device at once (the app opens from the phone first),
+// refreshed from the server in the background; fetched and awaited only when none is stored.
+async function fetchLocales() {
+  const res = await fetch('/api/v1/locales', { cache: 'no-store', credentials: 'omit' });
+  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  listed = await res.json();
+  await store.setMeta('locales', listed);
+  return listed;
+}
+
 export async function locales() {
   if (listed) return listed;
+  const stored = await store.getMeta('locales');
+  if (stored) {
+    listed = stored;
+    if (navigator.onLine) fetchLocales().catch(() => {});
+    return stored;
+  }
   if (navigator.onLine) {
     try {
-      const res = await fetch('/api/v1/locales', { cache: 'no-store', credentials: 'omit' });
-      if (res.ok) {
-        listed = await res.json();
-        await store.setMeta('locales', listed);
-        return listed;
-      }
+      return await fetchLocales();
     } catch {
-      // fall through to the stored list
+      // fall through to English only
     }
   }
-  return (await store.getMeta('locales')) || FALLBACK_LOCALES;
+  return FALLBACK_LOCALES;
 }
 
 const byOrder = (a, b) => (a.order ?? 0) - (b.order ?? 0);
