@@ -35,15 +35,27 @@ let memory = null; // discreet mode: the current in-app URL (the address stays a
 export const discreet = () => memory !== null;
 export const current = () => memory || location;
 
+// Path and hash only: never a query (search terms), and only for this tab's session.
+function keep() {
+  try {
+    sessionStorage.setItem(KEPT, memory.pathname + memory.hash);
+  } catch {
+    // a reload then starts from the address
+  }
+}
+
 export function setDiscreet(on) {
   if (on && !memory) {
+    // A reload shows the screen the reader was on; opening an address (a link, typed) shows it.
     let kept = null;
+    const nav = performance.getEntriesByType ? performance.getEntriesByType('navigation')[0] : null;
     try {
-      kept = sessionStorage.getItem(KEPT);
+      if (nav && nav.type === 'reload') kept = sessionStorage.getItem(KEPT);
     } catch {
       // storage disabled: start from the address
     }
     memory = new URL(kept || location.href, location.origin);
+    keep();
   } else if (!on && memory) {
     const url = memory.pathname + memory.search + memory.hash;
     memory = null;
@@ -80,12 +92,7 @@ let onChange = () => {};
 export function navigate(url, { render = true } = {}) {
   if (memory) {
     memory = new URL(url, location.origin);
-    try {
-      // Path and hash only: never a query (search terms), and only for this tab's session.
-      sessionStorage.setItem(KEPT, memory.pathname + memory.hash);
-    } catch {
-      // a reload then starts from home
-    }
+    keep();
   } else history.replaceState(null, '', url);
   if (render) onChange();
 }

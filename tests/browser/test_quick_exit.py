@@ -54,7 +54,7 @@ def assert_no_homeward(page: Page, live_server: LiveServer, length: int) -> None
 
 def test_quick_exit_button(page: Page, live_server: LiveServer) -> None:
     page.goto(NEUTRAL)
-    first_run(page, "returnee")
+    first_run(page, "returnee", discreet=True)
     length = page.evaluate("history.length")
     browse_around(page)
     assert page.evaluate("history.length") == length  # in-app navigation never adds entries
