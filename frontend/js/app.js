@@ -75,9 +75,7 @@ function renderNav(route) {
   const current = { item: 'home', checklist: 'checklists' }[route.name] || route.name;
   replaceChildren(
     ui.nav.firstChild,
-    NAV.map(([name, label]) =>
-      h('li', null, h('a', { href: paths[name](l), 'aria-current': current === name ? 'page' : null }, label())),
-    ),
+    NAV.map(([name, label]) => h('li', null, h('a', { href: paths[name](l), 'aria-current': current === name ? 'page' : null }, label()))),
   );
 }
 

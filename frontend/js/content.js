@@ -68,10 +68,7 @@ async function save(rec) {
 }
 
 export async function download(locale) {
-  const [got, catalog] = await Promise.all([
-    fetchBundle(locale, null),
-    locale === SOURCE ? EMPTY_CATALOG : fetched.get(locale) || fetchCatalog(locale).catch(() => null),
-  ]);
+  const [got, catalog] = await Promise.all([fetchBundle(locale, null), locale === SOURCE ? EMPTY_CATALOG : fetched.get(locale) || fetchCatalog(locale).catch(() => null)]);
   fetched.delete(locale);
   const rec = await save(merge(null, got, catalog));
   if (locale === SOURCE) await store.setMeta('english', 'kept');
@@ -101,10 +98,7 @@ export async function revalidateAll() {
   const changed = [];
   for (const s of await store.bundleSummaries()) {
     try {
-      const [got, catalog] = await Promise.all([
-        fetchBundle(s.locale, s.etag),
-        s.locale === SOURCE ? null : fetchCatalog(s.locale, s.catalog_etag).catch(() => null),
-      ]);
+      const [got, catalog] = await Promise.all([fetchBundle(s.locale, s.etag), s.locale === SOURCE ? null : fetchCatalog(s.locale, s.catalog_etag).catch(() => null)]);
       if (!got && !catalog) continue;
       const old = await store.get('bundles', s.locale);
       if (!old) continue; // removed meanwhile

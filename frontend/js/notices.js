@@ -30,7 +30,11 @@ export function notices(doc, pathFor) {
   }
   if (doc.status === 'machine') lines.push(['machine', machine()]);
   if (!lines.length) return nothing();
-  return h('div', { class: 'notice', role: 'note' }, lines.map(([kind, ...rest]) => h('p', { 'data-translation': kind }, rest)));
+  return h(
+    'div',
+    { class: 'notice', role: 'note' },
+    lines.map(([kind, ...rest]) => h('p', { 'data-translation': kind }, rest)),
+  );
 }
 
 // One line for an entry (checklist step, glossary term): only what its page does not say.
@@ -41,7 +45,11 @@ export function entryNotice(doc, pathFor, page) {
   if (doc.status === 'machine' && page.status !== 'machine') bits.push(machine());
   if (!bits.length) return null;
   const kind = doc.stale ? 'stale' : doc.fallback ? 'fallback' : 'machine';
-  return h('p', { class: 'notice entry-notice', 'data-translation': kind }, bits.map((b, i) => [i ? ' ' : '', b]));
+  return h(
+    'p',
+    { class: 'notice entry-notice', 'data-translation': kind },
+    bits.map((b, i) => [i ? ' ' : '', b]),
+  );
 }
 
 // What all entries of a page share, said once at the top.

@@ -32,11 +32,7 @@ export function quickExit() {
 }
 
 export function quickExitButton() {
-  return h(
-    'button',
-    { type: 'button', class: 'quick-exit', 'data-quick-exit': true, onclick: quickExit },
-    t('Quick exit'),
-  );
+  return h('button', { type: 'button', class: 'quick-exit', 'data-quick-exit': true, onclick: quickExit }, t('Quick exit'));
 }
 
 export function setupQuickExit() {

@@ -53,7 +53,9 @@ export function buildIndex(docs, locale) {
 }
 
 export function terms(query, locale) {
-  return fold(query, locale).split(/[\s\p{P}]+/u).filter(Boolean);
+  return fold(query, locale)
+    .split(/[\s\p{P}]+/u)
+    .filter(Boolean);
 }
 
 function snippet(f, term, before = 60, after = 120) {
@@ -75,10 +77,7 @@ function snippet(f, term, before = 60, after = 120) {
 function match(d, ts) {
   let score = 0;
   for (const term of ts) {
-    const s =
-      (d.f.title.folded.includes(term) ? 10 : 0) +
-      (d.f.summary.folded.includes(term) ? 3 : 0) +
-      (d.f.body.folded.includes(term) ? 1 : 0);
+    const s = (d.f.title.folded.includes(term) ? 10 : 0) + (d.f.summary.folded.includes(term) ? 3 : 0) + (d.f.body.folded.includes(term) ? 1 : 0);
     if (!s) return 0;
     score += s;
   }

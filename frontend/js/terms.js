@@ -11,7 +11,12 @@
 const UNSPACED = new Set(['th', 'lo', 'km', 'my', 'zh', 'ja', 'bo']);
 const WORDCHAR = /[\p{L}\p{N}\p{M}]/u;
 
-export const isUnspaced = (locale) => UNSPACED.has(String(locale || '').toLowerCase().split('-')[0]);
+export const isUnspaced = (locale) =>
+  UNSPACED.has(
+    String(locale || '')
+      .toLowerCase()
+      .split('-')[0],
+  );
 
 // Every written form of a glossary entry, longest first, without duplicates (ignoring case).
 export function termForms(g, locale) {
@@ -84,9 +89,7 @@ export function findTerm(text, forms, locale) {
       const start = hay.map[at];
       const end = hay.map[at + needle.length];
       if (best && (start > best.index || (start === best.index && end - start <= best.length))) break;
-      const ok = unspaced
-        ? !bounds || (bounds.has(start) && bounds.has(end))
-        : !WORDCHAR.test(charBefore(text, start)) && !WORDCHAR.test(charAt(text, end));
+      const ok = unspaced ? !bounds || (bounds.has(start) && bounds.has(end)) : !WORDCHAR.test(charBefore(text, start)) && !WORDCHAR.test(charAt(text, end));
       if (ok) {
         best = { index: start, length: end - start, form };
         break;

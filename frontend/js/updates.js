@@ -51,4 +51,3 @@ export function appVersion() {
     ctrl.postMessage({ type: 'VERSION' }, [ch.port2]);
   });
 }
-

@@ -4,9 +4,14 @@ import * as store from '../store.js';
 
 // --- ids, reference codes, countries (same rules as app/services/cases.py) --------------------
 export const uuid = () => crypto.randomUUID();
-const deviceId = () => btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16)))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+const deviceId = () =>
+  btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 
-const DATE = /(19|20)\d\d[-.]?(0?[1-9]|1[0-2])[-.]?(0?[1-9]|[12]\d|3[01])|(0?[1-9]|[12]\d|3[01])[-.](0?[1-9]|1[0-2])[-.]\d\d(\d\d)?|(0?[1-9]|1[0-2])[-.](0?[1-9]|[12]\d|3[01])[-.]\d\d(\d\d)?/;
+const DATE =
+  /(19|20)\d\d[-.]?(0?[1-9]|1[0-2])[-.]?(0?[1-9]|[12]\d|3[01])|(0?[1-9]|[12]\d|3[01])[-.](0?[1-9]|1[0-2])[-.]\d\d(\d\d)?|(0?[1-9]|1[0-2])[-.](0?[1-9]|[12]\d|3[01])[-.]\d\d(\d\d)?/;
 const ALPHABET = '23456789BCDFGHJKLMNPQRSTVWXZ'; // no vowels (no words), no 0/O/1/I
 export const normaliseReference = (code) => (code || '').trim().toUpperCase();
 
@@ -122,7 +127,13 @@ export const snapshot = () =>
   }));
 
 export async function dismiss(kind, id) {
-  await store.tx(ALL, 'readwrite', async (os) => setMeta(os, kind, (await meta(os, kind, [])).filter((x) => x.id !== id)));
+  await store.tx(ALL, 'readwrite', async (os) =>
+    setMeta(
+      os,
+      kind,
+      (await meta(os, kind, [])).filter((x) => x.id !== id),
+    ),
+  );
   changed();
 }
 
@@ -198,7 +209,10 @@ export async function mutate(type, caseId, fields) {
     if (type === 'set_item' && m.done) m.done_on = today();
     const base = baseVersion(m, rec.server, inflight);
     if (base !== undefined) m.base_version = base;
-    const { drop, keep, fold } = coalesce(m, mine.filter((x) => x.seq > sync.sent_upto));
+    const { drop, keep, fold } = coalesce(
+      m,
+      mine.filter((x) => x.seq > sync.sent_upto),
+    );
     for (const p of drop) await os('outbox').delete(p.seq);
     if (fold && !drop.has(fold)) await os('outbox').put(fold);
     if (keep) await os('outbox').put(m);
@@ -218,7 +232,13 @@ async function view(os, rec, mutations, user) {
 async function rebuild(os, caseIds) {
   const user = await meta(os, 'user', null);
   const box = await os('outbox').all();
-  for (const id of caseIds) await view(os, (await os('cases').get(id)) || { id, server: null }, box.filter((m) => m.case_id === id), user);
+  for (const id of caseIds)
+    await view(
+      os,
+      (await os('cases').get(id)) || { id, server: null },
+      box.filter((m) => m.case_id === id),
+      user,
+    );
 }
 
 // --- the server --------------------------------------------------------------------------------
@@ -272,7 +292,11 @@ export async function signIn(email, password) {
   return { user };
 }
 
-const logoutOnServer = () => api('POST', '/auth/logout').then(() => true, (e) => e.status === 401);
+const logoutOnServer = () =>
+  api('POST', '/auth/logout').then(
+    () => true,
+    (e) => e.status === 401,
+  );
 
 async function flushLogout() {
   if (navigator.onLine && (await read((os) => meta(os, 'logout_pending', false))) && (await logoutOnServer())) {
@@ -348,7 +372,12 @@ async function pull(user, accepted) {
       if (last) for (const m of await os('outbox').all()) if (accepted.has(m.id)) await os('outbox').delete(m.seq);
       const box = await os('outbox').all();
       for (const snap of data.cases) {
-        await view(os, { id: snap.id, server: snap }, box.filter((m) => m.case_id === snap.id), user);
+        await view(
+          os,
+          { id: snap.id, server: snap },
+          box.filter((m) => m.case_id === snap.id),
+          user,
+        );
         sync.clock = Math.max(sync.clock, maxClock(snap));
       }
       for (const id of data.purge) await os('cases').delete(id);

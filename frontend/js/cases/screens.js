@@ -9,8 +9,7 @@ import { upLink } from '../views/parts.js';
 import * as core from './core.js';
 
 // --- words ---------------------------------------------------------------------------------------
-const stageLabel = (s) =>
-  ({ preparing: t('Preparing return'), travel: t('Travel'), arrival: t('Arrival'), reintegration: t('Reintegration'), closed: t('Closed') })[s] || s;
+const stageLabel = (s) => ({ preparing: t('Preparing return'), travel: t('Travel'), arrival: t('Arrival'), reintegration: t('Reintegration'), closed: t('Closed') })[s] || s;
 
 const lang = () => document.documentElement.lang || 'en';
 function countryName(code) {
@@ -213,8 +212,20 @@ function messages(d, caseId) {
   const out = h('section', { class: 'messages' });
   add(
     out,
-    list('notices', t('Merged with a colleague’s changes'), notices, (n) => noticeText(n, byId.get(n.case_id)), () => null),
-    list('rejected', t('Changes the server did not accept'), rejected, (r) => rejectedText(r, byId.get(r.mutation.case_id)), (r) => r.mutation.body && h('blockquote', null, r.mutation.body)),
+    list(
+      'notices',
+      t('Merged with a colleague’s changes'),
+      notices,
+      (n) => noticeText(n, byId.get(n.case_id)),
+      () => null,
+    ),
+    list(
+      'rejected',
+      t('Changes the server did not accept'),
+      rejected,
+      (r) => rejectedText(r, byId.get(r.mutation.case_id)),
+      (r) => r.mutation.body && h('blockquote', null, r.mutation.body),
+    ),
   );
   return out;
 }
@@ -226,7 +237,13 @@ function confirmDialog(title, text, confirm, cancel = t('Cancel')) {
     const yes = h('button', { type: 'button', class: 'primary danger' }, confirm);
     const no = h('button', { type: 'button', class: 'secondary' }, cancel);
     // quick exit inside: the header is inert while a modal dialog is open
-    const dialog = h('dialog', { class: 'term-dialog', 'aria-labelledby': id }, h('h2', { id }, title), h('p', null, text), h('div', { class: 'actions' }, no, yes, quickExitButton()));
+    const dialog = h(
+      'dialog',
+      { class: 'term-dialog', 'aria-labelledby': id },
+      h('h2', { id }, title),
+      h('p', null, text),
+      h('div', { class: 'actions' }, no, yes, quickExitButton()),
+    );
     const finish = (value) => {
       dialog.close();
       dialog.remove();
@@ -278,7 +295,11 @@ function countrySelect(id, selected) {
 }
 
 const stageSelect = (id, selected) =>
-  h('select', { id, name: 'stage', 'data-key': id }, core.STAGES.map((s) => h('option', { value: s, selected: s === selected }, stageLabel(s))));
+  h(
+    'select',
+    { id, name: 'stage', 'data-key': id },
+    core.STAGES.map((s) => h('option', { value: s, selected: s === selected }, stageLabel(s))),
+  );
 
 const labelled = (label, control) => [h('label', { for: control.id }, label), control];
 const addable = (have) => content.checklists().filter((c) => c.audience !== 'returnee' && !have.has(c.slug));
@@ -434,11 +455,18 @@ export async function newCaseView(root, ctx) {
     h(
       'p',
       { id: hint, class: 'hint' },
-      t('Leave it empty to get a code like HW-7K2M-9QXB. If you type one, use capital letters and digits in groups joined by hyphens, with at least one digit. Never a name, a phone number or a date of birth.'),
+      t(
+        'Leave it empty to get a code like HW-7K2M-9QXB. If you type one, use capital letters and digits in groups joined by hyphens, with at least one digit. Never a name, a phone number or a date of birth.',
+      ),
     ),
     error,
     labelled(t('Stage'), stage),
-    h('fieldset', null, h('legend', null, t('Checklists')), boxes.map((b) => h('label', { class: 'choice' }, b, h('span', null, content.checklist(b.value).title)))),
+    h(
+      'fieldset',
+      null,
+      h('legend', null, t('Checklists')),
+      boxes.map((b) => h('label', { class: 'choice' }, b, h('span', null, content.checklist(b.value).title))),
+    ),
     status,
     h('button', { type: 'submit', class: 'primary' }, t('Create case')),
   );
@@ -534,7 +562,7 @@ function checklistSection(c, cl, me) {
   const tpl = content.checklist(cl.template_slug);
   const head = h('h2', { id: nextId('cl') }, tpl ? tpl.title : cl.template_slug);
   const out = h('section', { 'aria-labelledby': head.id, 'data-checklist': cl.template_slug }, head);
-  if (!tpl) return add(out, h('p', null, t('This checklist is not in the downloaded guide.'))), out;
+  if (!tpl) return (add(out, h('p', null, t('This checklist is not in the downloaded guide.'))), out);
   const tool = tpl.related_tool && content.item(tpl.related_tool);
   const ack = h('button', { type: 'button', class: 'secondary' }, t('Mark reviewed'));
   ack.addEventListener('click', () => core.change('ack_guidance', c.id, { checklist_id: cl.id }));
@@ -639,7 +667,11 @@ export async function caseView(root, ctx) {
     country.addEventListener('change', () => country.value && core.change('update_case', id, { country: country.value }));
     const lists = c.checklists.filter((cl) => !cl.deleted);
     const more = addable(new Set(lists.map((cl) => cl.template_slug)));
-    const pick = h('select', { id: 'add-checklist', name: 'template' }, more.map((x) => h('option', { value: x.slug }, x.title)));
+    const pick = h(
+      'select',
+      { id: 'add-checklist', name: 'template' },
+      more.map((x) => h('option', { value: x.slug }, x.title)),
+    );
     const addForm = h('form', { class: 'stack' }, labelled(t('Checklist to add'), pick), h('button', { type: 'submit', class: 'secondary' }, t('Add checklist')));
     addForm.addEventListener('submit', (e) => {
       e.preventDefault();
@@ -671,7 +703,17 @@ export async function caseView(root, ctx) {
         ),
         noteForm(`add:${id}`, t('New note'), t('Save the note'), (b) => core.change('add_note', id, { note_id: core.uuid(), body: b })),
       ),
-      h('section', { 'data-colleagues': '' }, h('h2', null, t('Workers on this case')), h('ul', { class: 'workers' }, c.workers.map((w) => h('li', null, w))), colleagues),
+      h(
+        'section',
+        { 'data-colleagues': '' },
+        h('h2', null, t('Workers on this case')),
+        h(
+          'ul',
+          { class: 'workers' },
+          c.workers.map((w) => h('li', null, w)),
+        ),
+        colleagues,
+      ),
       h('section', null, h('h2', null, t('Delete')), del),
     );
   }, ctx.stale);

@@ -35,15 +35,7 @@ export function glossaryView(root, ctx) {
             null,
             entryNotice(g, (to) => paths.glossary(to, g.key), page),
             h('p', textAttrs(g), g.definition),
-            items.length
-              ? h(
-                  'p',
-                  { class: 'used-in' },
-                  t('Used in:'),
-                  ' ',
-                  formatList(items.map((it) => h('a', { href: paths.item(l, it), ...textAttrs(it) }, it.title))),
-                )
-              : null,
+            items.length ? h('p', { class: 'used-in' }, t('Used in:'), ' ', formatList(items.map((it) => h('a', { href: paths.item(l, it), ...textAttrs(it) }, it.title)))) : null,
           ),
         );
       }),

@@ -11,8 +11,16 @@ export function home(root, ctx) {
   const all = content.items();
   const pages = all.filter((i) => i.kind === 'page');
   const guide = all.filter((i) => i.kind === 'overview' || i.kind === 'tool');
-  const pagesList = h('ul', { class: 'cards', 'data-list': 'pages' }, pages.map((i) => itemCard(l, i)));
-  const guideList = h('ul', { class: 'cards', 'data-list': 'tools' }, guide.map((i) => itemCard(l, i)));
+  const pagesList = h(
+    'ul',
+    { class: 'cards', 'data-list': 'pages' },
+    pages.map((i) => itemCard(l, i)),
+  );
+  const guideList = h(
+    'ul',
+    { class: 'cards', 'data-list': 'tools' },
+    guide.map((i) => itemCard(l, i)),
+  );
   const more = h(
     'ul',
     { class: 'cards' },
@@ -26,7 +34,11 @@ export function home(root, ctx) {
       h('p', { class: 'lead' }, t('Guidance on immigration status, safe return and reintegration of victims of trafficking.')),
       section(
         t('Your cases'),
-        h('ul', { class: 'cards' }, card(paths.cases(l), t('Return cases'), t('Checklists and notes for the people you follow, on this phone, also offline. Needs a worker account.'))),
+        h(
+          'ul',
+          { class: 'cards' },
+          card(paths.cases(l), t('Return cases'), t('Checklists and notes for the people you follow, on this phone, also offline. Needs a worker account.')),
+        ),
       ),
       section(t('The ten tools'), guideList),
       section(t('Plain-language pages for returnees'), pagesList),

@@ -44,7 +44,10 @@ export function linkTerms(root, terms, hrefFor, locale) {
 // period and permits"), becomes a link to it. Case, accents and surrounding punctuation do not
 // matter; the item's own title is not linked.
 export function linkPageNames(root, items, self, hrefFor, locale) {
-  const norm = (s) => fold(s, locale).replace(/^[\s\p{P}]+|[\s\p{P}]+$/gu, '').replace(/\s+/g, ' ');
+  const norm = (s) =>
+    fold(s, locale)
+      .replace(/^[\s\p{P}]+|[\s\p{P}]+$/gu, '')
+      .replace(/\s+/g, ' ');
   const byName = new Map();
   for (const it of items) {
     if (!it.title || it.slug === self) continue;
@@ -70,13 +73,7 @@ function termDialog(locale) {
     { class: 'term-dialog', 'aria-labelledby': 'term-dialog-title' },
     title,
     body,
-    h(
-      'div',
-      { class: 'actions' },
-      more,
-      h('button', { type: 'button', onclick: () => dialog.close() }, t('Close')),
-      quickExitButton(),
-    ),
+    h('div', { class: 'actions' }, more, h('button', { type: 'button', onclick: () => dialog.close() }, t('Close')), quickExitButton()),
   );
   more.addEventListener('click', () => dialog.close());
   dialog.addEventListener('click', (e) => {
@@ -149,7 +146,14 @@ export function itemView(root, ctx) {
     : null;
   const lists = (it.related_checklists || []).map((s) => content.checklist(s)).filter(Boolean);
   const checklists = lists.length
-    ? section(t('Checklists'), h('ul', { class: 'links' }, lists.map((c) => h('li', textAttrs(c), h('a', { href: paths.checklist(l, c.slug) }, c.title)))))
+    ? section(
+        t('Checklists'),
+        h(
+          'ul',
+          { class: 'links' },
+          lists.map((c) => h('li', textAttrs(c), h('a', { href: paths.checklist(l, c.slug) }, c.title))),
+        ),
+      )
     : null;
   const terms = (it.related_glossary || []).map((k) => content.term(k)).filter(Boolean);
   const termsSection = terms.length

@@ -17,11 +17,7 @@ export function notDownloaded(root, ctx) {
   const { locale } = ctx.state.prefs;
   root.append(
     h('h1', null, t('Not available offline')),
-    h(
-      'p',
-      null,
-      t('This language is not downloaded on this device. Connect to the internet once to download it.'),
-    ),
+    h('p', null, t('This language is not downloaded on this device. Connect to the internet once to download it.')),
     upLink(locale && locale !== ctx.route.locale ? paths.home(locale) : '/', t('Back to home')),
   );
   return t('Not available offline');

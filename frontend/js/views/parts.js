@@ -53,12 +53,7 @@ export function confirmDialog(question, yes) {
     const id = nextId('confirm');
     const no = h('button', { type: 'button', class: 'secondary', value: 'no' }, t('Cancel'));
     const ok = h('button', { type: 'button', class: 'primary danger', value: 'yes' }, yes);
-    const dialog = h(
-      'dialog',
-      { class: 'term-dialog', 'aria-labelledby': id, 'data-confirm': true },
-      h('h2', { id }, question),
-      h('div', { class: 'actions' }, no, ok),
-    );
+    const dialog = h('dialog', { class: 'term-dialog', 'aria-labelledby': id, 'data-confirm': true }, h('h2', { id }, question), h('div', { class: 'actions' }, no, ok));
     let answer = false;
     ok.addEventListener('click', () => {
       answer = true;

@@ -47,7 +47,11 @@ export async function searchView(root, ctx) {
           { 'data-id': doc.id },
           h('p', { class: 'kicker' }, KIND[doc.kind]()),
           h('h2', textAttrs(doc.ref), h('a', { href: hrefFor(l, doc), class: 'stretch' }, doc.title)),
-          h('p', textAttrs(doc.ref), snippet.map((s) => (s.mark ? h('mark', null, s.text) : s.text))),
+          h(
+            'p',
+            textAttrs(doc.ref),
+            snippet.map((s) => (s.mark ? h('mark', null, s.text) : s.text)),
+          ),
         ),
       ),
     );
@@ -63,13 +67,7 @@ export async function searchView(root, ctx) {
     run();
   });
   input.addEventListener('input', run);
-  root.append(
-    h('h1', null, t('Search')),
-    form,
-    h('p', { class: 'hint' }, t('Search works without a connection. Accents and capital letters do not matter.')),
-    count,
-    results,
-  );
+  root.append(h('h1', null, t('Search')), form, h('p', { class: 'hint' }, t('Search works without a connection. Accents and capital letters do not matter.')), count, results);
   if (input.value) run();
   return t('Search');
 }

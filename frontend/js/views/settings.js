@@ -23,7 +23,11 @@ async function storageSection() {
   if (navigator.storage && navigator.storage.estimate) {
     const { usage = 0, quota = 0 } = await navigator.storage.estimate();
     out.append(
-      h('p', { 'data-usage': String(usage) }, t('Homeward uses {used} on this device (the browser allows up to {quota}).', { used: formatBytes(usage), quota: formatBytes(quota) })),
+      h(
+        'p',
+        { 'data-usage': String(usage) },
+        t('Homeward uses {used} on this device (the browser allows up to {quota}).', { used: formatBytes(usage), quota: formatBytes(quota) }),
+      ),
     );
   }
   const status = h('p', { 'data-persisted': String(persisted) });
@@ -128,14 +132,12 @@ export async function settingsView(root, ctx) {
   let download = h('p', { class: 'hint' }, t('All available languages are on this device.'));
   if (missing.length) {
     const dlId = nextId('dl');
-    const sel = h('select', { id: dlId }, missing.map((x) => h('option', { value: x.code, lang: x.code }, x.native_name)));
-    download = h(
-      'form',
-      { class: 'stack' },
-      h('label', { for: dlId }, t('Download another language')),
-      sel,
-      h('button', { type: 'submit', class: 'secondary' }, t('Download')),
+    const sel = h(
+      'select',
+      { id: dlId },
+      missing.map((x) => h('option', { value: x.code, lang: x.code }, x.native_name)),
     );
+    download = h('form', { class: 'stack' }, h('label', { for: dlId }, t('Download another language')), sel, h('button', { type: 'submit', class: 'secondary' }, t('Download')));
     download.addEventListener('submit', async (e) => {
       e.preventDefault();
       if (!navigator.onLine) return say(t('Connect to the internet to download this language.'));

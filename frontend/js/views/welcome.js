@@ -6,12 +6,7 @@ import * as router from '../router.js';
 import { localeList } from '../languages.js';
 
 function choice(name, value, label, checked, attrs) {
-  return h(
-    'label',
-    { class: 'choice' },
-    h('input', { type: 'radio', name, value, checked, required: true }),
-    h('span', attrs, label),
-  );
+  return h('label', { class: 'choice' }, h('input', { type: 'radio', name, value, checked, required: true }), h('span', attrs, label));
 }
 
 export async function welcome(root, ctx) {
@@ -26,7 +21,12 @@ export async function welcome(root, ctx) {
     'fieldset',
     { 'data-discreet': true, hidden: audienceNow !== 'returnee' },
     h('legend', null, t('Discreet mode')),
-    h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'discreet', checked: discreetOn }), h('span', null, t('Keep what I read and search out of the browser’s history'))),
+    h(
+      'label',
+      { class: 'check' },
+      h('input', { type: 'checkbox', name: 'discreet', checked: discreetOn }),
+      h('span', null, t('Keep what I read and search out of the browser’s history')),
+    ),
     h('p', { class: 'hint' }, t('The tab is called “Notes”, the address does not change, and if you add the app to your home screen it is called “Notes” with a plain icon.')),
   );
   const statusId = nextId('status');
@@ -38,9 +38,7 @@ export async function welcome(root, ctx) {
       'fieldset',
       null,
       h('legend', null, t('Language')),
-      list.locales.map((l) =>
-        choice('locale', l.code, l.native_name, l.code === chosen, { lang: l.code, dir: l.direction === 'rtl' ? 'rtl' : 'ltr' }),
-      ),
+      list.locales.map((l) => choice('locale', l.code, l.native_name, l.code === chosen, { lang: l.code, dir: l.direction === 'rtl' ? 'rtl' : 'ltr' })),
     ),
     h(
       'fieldset',
@@ -96,11 +94,7 @@ export async function welcome(root, ctx) {
   });
   root.append(
     h('h1', null, t('Welcome to Homeward')),
-    h(
-      'p',
-      { class: 'lead' },
-      t('Clear information on immigration status, safe return and reintegration after trafficking. Once downloaded, it works without a connection.'),
-    ),
+    h('p', { class: 'lead' }, t('Clear information on immigration status, safe return and reintegration after trafficking. Once downloaded, it works without a connection.')),
     form,
   );
   return t('Welcome');
