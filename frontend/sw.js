@@ -6,9 +6,12 @@
  * - One cache; each entry is keyed by URL + revision. Install fills missing keys with
  *   cache:'reload' fetches (bypassing the HTTP cache) and stores only ok, same-origin ("basic")
  *   responses; activate deletes keys the manifest no longer lists.
- * - Navigations: network first with a short timeout, else the cached app shell, so every deep
- *   link (e.g. /en/tools/tool-7-8) opens offline. /api/* is never cached here: the app keeps
- *   content in IndexedDB.
+ * - App navigations (/ and /{locale}/...) are answered from the precached shell at once, online
+ *   or not: on a slow connection the app opens as fast as offline, renders from IndexedDB and
+ *   revalidates its content in the background. The shell itself is kept fresh by the update
+ *   flow (a changed index.html changes this script; the browser checks it on every navigation).
+ *   Other navigations: network first with a short timeout, else the shell. /api/* is never
+ *   cached here: the app keeps content in IndexedDB.
  * - Never skips waiting by itself: the page asks the user, then posts {type: 'SKIP_WAITING'}.
  */
 const MANIFEST = self.__HW_MANIFEST || [];
@@ -25,6 +28,13 @@ const cacheKey = (entry) => {
 };
 const keyByUrl = new Map(MANIFEST.map((e) => [abs(e.url), cacheKey(e)]));
 const SHELL_KEY = keyByUrl.get(abs('/'));
+// The server's app navigations (app/services/shell.py is_navigation_path): "" or {locale}/...
+const LOCALE_SEGMENT = /^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/;
+const RESERVED = new Set(['api', 'healthz', 'readyz', 'static', 'docs', 'redoc']);
+const isAppPath = (pathname) => {
+  const first = pathname.replace(/^\//, '').split('/')[0];
+  return first === '' || (LOCALE_SEGMENT.test(first) && !RESERVED.has(first));
+};
 
 async function storable(res, url) {
   if (!res.ok || res.type !== 'basic') throw new Error(`precache: ${url} answered ${res.status} ${res.type}`);
@@ -60,7 +70,8 @@ self.addEventListener('activate', (event) => {
       for (const name of await caches.keys()) {
         if (name.startsWith('hw-') && name !== CACHE) await caches.delete(name);
       }
-      if (self.registration.navigationPreload) await self.registration.navigationPreload.enable();
+      // App navigations come from the precache, so a preload request would only cost data.
+      if (self.registration.navigationPreload) await self.registration.navigationPreload.disable();
       // First install only has uncontrolled pages; later versions activate after the user agreed.
       await self.clients.claim();
     })(),
@@ -73,8 +84,13 @@ self.addEventListener('message', (event) => {
   else if (data.type === 'VERSION' && event.ports[0]) event.ports[0].postMessage({ version: VERSION });
 });
 
+async function shellFirst(event) {
+  const shell = SHELL_KEY && (await caches.open(CACHE).then((c) => c.match(SHELL_KEY)));
+  return shell || fromNetworkOrShell(event);
+}
+
 async function fromNetworkOrShell(event) {
-  const network = Promise.resolve(event.preloadResponse).then((pre) => pre || fetch(event.request));
+  const network = fetch(event.request);
   try {
     const timeout = new Promise((resolve) => setTimeout(resolve, NAV_TIMEOUT_MS, null));
     const res = await Promise.race([network, timeout]);
@@ -96,10 +112,11 @@ self.addEventListener('fetch', (event) => {
   if (req.method !== 'GET') return;
   const url = new URL(req.url);
   if (url.origin !== origin || url.pathname.startsWith('/api/')) return;
-  if (req.mode === 'navigate') {
-    event.respondWith(fromNetworkOrShell(event));
+  const key = url.search ? null : keyByUrl.get(url.href.split('#')[0]);
+  // A navigation to a precached page that is not the app (the quick-exit page) is that page.
+  if (req.mode === 'navigate' && !(key && key !== SHELL_KEY)) {
+    event.respondWith(isAppPath(url.pathname) ? shellFirst(event) : fromNetworkOrShell(event));
     return;
   }
-  const key = url.search ? null : keyByUrl.get(url.href.split('#')[0]);
   if (key) event.respondWith(fromCache(req, key));
 });

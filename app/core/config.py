@@ -28,6 +28,10 @@ class Settings(BaseSettings):
     log_level: str = "info"
     # How long an SQLite write waits for the write lock before giving up (milliseconds).
     sqlite_busy_timeout_ms: int = 15_000
+    # Where quick exit sends the reader: a neutral page chosen by the organisation running
+    # Homeward (a local weather or news site people often open). The default is a plain recipe
+    # page served by Homeward itself that names nothing of it (works offline, no third party).
+    quick_exit_url: str = "/static/recipe.html"
 
     # Sessions (ASVS 7.3): idle and absolute expiry.
     session_idle_minutes: int = 12 * 60

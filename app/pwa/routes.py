@@ -45,7 +45,7 @@ def _send(request: Request, file: shell.ShellFile, cache_control: str) -> Respon
 
 @router.api_route("/sw.js", methods=["GET", "HEAD"])
 def service_worker(request: Request, settings: SettingsDep) -> Response:
-    sw = shell.load_shell(settings.frontend_dir).service_worker
+    sw = shell.load_shell(settings.frontend_dir, settings.quick_exit_url).service_worker
     return _send(request, sw, NO_CACHE)
 
 
@@ -64,11 +64,13 @@ def static_file(path: str, request: Request, settings: SettingsDep) -> Response:
 def app_shell(path: str, request: Request, settings: SettingsDep) -> Response:
     if not shell.is_navigation_path(path):
         raise HTTPException(status_code=404)
-    return _send(request, shell.load_shell(settings.frontend_dir).index, NO_CACHE)
+    return _send(
+        request, shell.load_shell(settings.frontend_dir, settings.quick_exit_url).index, NO_CACHE
+    )
 
 
 def _asset(request: Request, settings: Settings, url: str) -> Response:
-    file = shell.find_asset(settings.frontend_dir, url)
+    file = shell.find_asset(settings.frontend_dir, url, settings.quick_exit_url)
     if file is None:
         raise HTTPException(status_code=404)
     return _send(request, file, NO_CACHE)

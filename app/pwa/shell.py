@@ -13,6 +13,7 @@ router, at every navigation path); ``manifest.webmanifest`` and ``sw.js`` live a
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import os
 import re
@@ -27,6 +28,9 @@ STATIC_PREFIX = "/static/"
 MANIFEST_PLACEHOLDER = "self.__HW_MANIFEST"
 VERSION_PLACEHOLDER = "self.__HW_VERSION"
 REVISION_LENGTH = 12
+# index.html carries the quick-exit destination (HOMEWARD_QUICK_EXIT_URL) in this meta element,
+# so it is part of the precached shell and works offline.
+QUICK_EXIT_META = re.compile(r'(<meta name="hw-quick-exit" content=")[^"]*(")')
 
 # Files under frontend/ that are never served (documentation, tooling) or not precached.
 _EXCLUDED_SUFFIXES = frozenset({".md", ".map", ".py", ".sh", ".txt"})
@@ -150,7 +154,9 @@ class ShellCache:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._files: dict[Path, tuple[int, int, ShellFile]] = {}
-        self._shells: dict[Path, tuple[tuple[tuple[str, int, int], ...], Shell]] = {}
+        self._shells: dict[
+            tuple[Path, str | None], tuple[tuple[tuple[str, int, int], ...], Shell]
+        ] = {}
 
     def clear(self) -> None:
         with self._lock:
@@ -166,18 +172,34 @@ class ShellCache:
         self._files[path] = (st.st_mtime_ns, st.st_size, shell_file)
         return shell_file
 
-    def load(self, frontend_dir: Path) -> Shell:
+    def load(self, frontend_dir: Path, quick_exit_url: str | None = None) -> Shell:
         root = frontend_dir.resolve()
         entries = _walk(root) if root.is_dir() else []
         fingerprint = tuple((rel, st.st_mtime_ns, st.st_size) for rel, _, st in entries)
+        key = (root, quick_exit_url)
         with self._lock:
-            cached = self._shells.get(root)
+            cached = self._shells.get(key)
             if cached and cached[0] == fingerprint:
                 return cached[1]
             files = [self._file(rel, path, st) for rel, path, st in entries]
+            if quick_exit_url is not None:
+                files = [with_quick_exit(f, quick_exit_url) for f in files]
             shell = _build(files)
-            self._shells[root] = (fingerprint, shell)
+            self._shells[key] = (fingerprint, shell)
             return shell
+
+
+def with_quick_exit(file: ShellFile, url: str) -> ShellFile:
+    """index.html with the organisation's quick-exit destination in its meta element."""
+    if file.rel != INDEX_FILE:
+        return file
+    text = file.body.decode("utf-8")
+    value = html.escape(url, quote=True)
+    new = QUICK_EXIT_META.sub(lambda m: m.group(1) + value + m.group(2), text, count=1)
+    if new == text:
+        return file
+    body = new.encode("utf-8")
+    return ShellFile(file.rel, file.url, revision_of(body), body, file.media_type)
 
 
 def _build(files: list[ShellFile]) -> Shell:
@@ -203,14 +225,15 @@ def _build(files: list[ShellFile]) -> Shell:
 _cache = ShellCache()
 
 
-def load_shell(frontend_dir: Path) -> Shell:
-    """The current shell for ``frontend_dir`` (recomputed only for files that changed)."""
-    return _cache.load(frontend_dir)
+def load_shell(frontend_dir: Path, quick_exit_url: str | None = None) -> Shell:
+    """The current shell for ``frontend_dir`` (recomputed only for files that changed), with
+    ``quick_exit_url`` (when given) as the quick-exit destination in index.html."""
+    return _cache.load(frontend_dir, quick_exit_url)
 
 
-def find_asset(frontend_dir: Path, url: str) -> ShellFile | None:
+def find_asset(frontend_dir: Path, url: str, quick_exit_url: str | None = None) -> ShellFile | None:
     """The served file for a URL path such as ``/static/js/app.js``; None if there is none."""
-    return load_shell(frontend_dir).by_url.get(url)
+    return load_shell(frontend_dir, quick_exit_url).by_url.get(url)
 
 
 def clear_cache() -> None:

@@ -2,6 +2,7 @@
 // rendering of the current route, and keeping the downloaded bundles fresh.
 
 import * as content from './content.js';
+import * as discreet from './discreet.js';
 import { edited, h, replaceChildren } from './dom.js';
 import { t } from './i18n.js';
 import * as languages from './languages.js';
@@ -86,6 +87,7 @@ function renderNav(route, worker) {
 export async function savePrefs(changes) {
   state.prefs = { ...state.prefs, ...changes };
   await store.setMeta('prefs', state.prefs);
+  if ('discreet' in changes) discreet.apply(!!state.prefs.discreet);
 }
 
 export async function requestPersistence() {
@@ -134,6 +136,7 @@ export async function render({ quiet = false } = {}) {
   const main = ui.main;
   const route = router.parse();
   const ctx = { state, route, savePrefs, requestPersistence, render, stale: () => seq !== renderSeq };
+  if (route.name !== 'search') state.query = ''; // a search is forgotten once the reader moves on
   let view;
   if (route.name === 'root') {
     const { locale, audience } = state.prefs;
@@ -147,7 +150,8 @@ export async function render({ quiet = false } = {}) {
     const codes = (await languages.localeList()).locales.map((x) => x.code);
     const near = codes.includes(route.locale) ? null : languages.negotiate([route.locale, state.prefs.locale], codes);
     if (near) {
-      router.navigate(location.pathname.replace(/^\/[^/]+/, `/${near}`) + location.search + location.hash);
+      const here = router.current();
+      router.navigate(here.pathname.replace(/^\/[^/]+/, `/${near}`) + here.search + here.hash);
       return;
     }
     const ok = await ensureBundle(route.locale, main);
@@ -169,7 +173,8 @@ export async function render({ quiet = false } = {}) {
   renderNav(route, worker);
   main.replaceChildren(frag);
   delete main.dataset.refreshDeferred;
-  document.title = title && title !== t('Homeward') ? `${title} · ${t('Homeward')}` : t('Homeward');
+  if (discreet.active()) document.title = discreet.NAME;
+  else document.title = title && title !== t('Homeward') ? `${title} · ${t('Homeward')}` : t('Homeward');
   main.dataset.view = view === welcome ? 'welcome' : view === notDownloaded ? 'not-downloaded' : route.name;
   languages.keepEnglish();
   if (quiet) return;
@@ -209,11 +214,13 @@ async function refresh() {
 }
 
 async function boot() {
+  discreet.apply(discreet.stored()); // before anything is drawn or any title is set
   buildChrome();
   setupQuickExit();
   router.start(render);
   setupUpdates(offerUpdate);
   state.prefs = await store.getMeta('prefs', state.prefs);
+  if (!!state.prefs.discreet !== discreet.active()) discreet.apply(!!state.prefs.discreet);
   await render();
   refresh();
   window.addEventListener('online', refresh);

@@ -60,6 +60,7 @@ function merge(old, got, catalog) {
 
 async function save(rec) {
   await store.put('bundles', rec);
+  if (rec.locale === SOURCE) englishTerms = null;
   if (active && active.locale === rec.locale) {
     if (active.data !== rec.data) index = null;
     active = rec;
@@ -117,21 +118,32 @@ export async function remove(locale) {
   if (locale === SOURCE) await store.setMeta('english', 'removed');
 }
 
+// The language list: the one stored on the device at once (the app opens from the phone first),
+// refreshed from the server in the background; fetched and awaited only when none is stored.
+async function fetchLocales() {
+  const res = await fetch('/api/v1/locales', { cache: 'no-store', credentials: 'omit' });
+  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  listed = await res.json();
+  await store.setMeta('locales', listed);
+  return listed;
+}
+
 export async function locales() {
   if (listed) return listed;
+  const stored = await store.getMeta('locales');
+  if (stored) {
+    listed = stored;
+    if (navigator.onLine) fetchLocales().catch(() => {});
+    return stored;
+  }
   if (navigator.onLine) {
     try {
-      const res = await fetch('/api/v1/locales', { cache: 'no-store', credentials: 'omit' });
-      if (res.ok) {
-        listed = await res.json();
-        await store.setMeta('locales', listed);
-        return listed;
-      }
+      return await fetchLocales();
     } catch {
-      // fall through to the stored list
+      // fall through to English only
     }
   }
-  return (await store.getMeta('locales')) || FALLBACK_LOCALES;
+  return FALLBACK_LOCALES;
 }
 
 const byOrder = (a, b) => (a.order ?? 0) - (b.order ?? 0);
@@ -160,16 +172,27 @@ export function searchIndex() {
   if (!index) {
     const docs = [];
     for (const i of b.items) {
-      docs.push({ id: i.slug, kind: 'item', ref: i, title: i.title, summary: i.summary, body: htmlToText(i.body_html || ''), order: i.order });
+      docs.push({ id: i.slug, kind: 'item', ref: i, lang: i.locale, title: i.title, summary: i.summary, body: htmlToText(i.body_html || ''), order: i.order });
     }
     for (const c of b.checklists) {
       const body = c.items.map((x) => `${x.action} ${x.reason || ''}`).join(' ');
-      docs.push({ id: c.slug, kind: 'checklist', ref: c, title: c.title, summary: c.summary, body, order: 1000 + (c.order || 0) });
+      docs.push({ id: c.slug, kind: 'checklist', ref: c, lang: c.locale, title: c.title, summary: c.summary, body, order: 1000 + (c.order || 0) });
     }
     for (const g of b.glossary) {
-      docs.push({ id: g.key, kind: 'term', ref: g, title: g.term, summary: g.definition, body: '', order: 2000 });
+      docs.push({ id: g.key, kind: 'term', ref: g, lang: g.locale, title: g.term, summary: g.definition, body: '', order: 2000 });
     }
     index = buildIndex(docs, b.locale);
   }
   return index;
+}
+
+// The English glossary (key -> entry) from the English bundle on the device, for searching the
+// items a reader sees in English with the words of their own language (search.glossaryBridge).
+let englishTerms = null;
+export async function englishGlossary() {
+  if (!englishTerms) {
+    const rec = active && active.locale === SOURCE ? active : await store.get('bundles', SOURCE);
+    englishTerms = rec ? new Map(rec.data.glossary.map((g) => [g.key, g])) : null;
+  }
+  return englishTerms;
 }

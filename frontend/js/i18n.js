@@ -59,3 +59,15 @@ export function formatDate(iso, dateStyle = 'medium') {
     return iso;
   }
 }
+
+// A list in the UI language's own words and punctuation ("A, B and C", «A وB وC»), keeping each
+// element a node (a link stays a link): Intl.ListFormat's parts with the elements put back.
+export function formatList(nodes, type = 'conjunction') {
+  let parts;
+  try {
+    parts = new Intl.ListFormat(current.locale, { type }).formatToParts(nodes.map((_, i) => String(i)));
+  } catch {
+    parts = nodes.flatMap((_, i) => [...(i ? [{ type: 'literal', value: ', ' }] : []), { type: 'element', value: String(i) }]);
+  }
+  return parts.map((p) => (p.type === 'element' ? nodes[Number(p.value)] : p.value));
+}

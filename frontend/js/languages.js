@@ -3,6 +3,7 @@
 
 import * as content from './content.js';
 import { setCatalog, uiLocale } from './i18n.js';
+import { current } from './router.js';
 import * as store from './store.js';
 
 export const SOURCE = content.SOURCE;
@@ -87,7 +88,7 @@ export async function prepare(route, state) {
 
 // "Read in English" (/en/…?from=fr) is a look at the original, not a change of language.
 export function peekFrom(route) {
-  const from = new URLSearchParams(location.search).get('from');
+  const from = new URLSearchParams(current().search).get('from');
   return from && /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(from) && from !== route.locale ? from : null;
 }
 

@@ -2,11 +2,14 @@
 //   /                         first run, or redirect to the chosen language
 //   /{locale}/                home
 //   /{locale}/tools/{slug}    overview and tools       /{locale}/pages/{slug}  returnee pages
-//   /{locale}/checklists[/{slug}]   /{locale}/glossary[#term-{key}]   /{locale}/search?q=
+//   /{locale}/checklists[/{slug}]   /{locale}/glossary[#term-{key}]   /{locale}/search
+//   (a search typed in the app never goes into the address; ?q= from a link is read, then dropped)
 //   /{locale}/settings        /{locale}/about
 //   /{locale}/signin   /{locale}/cases   /{locale}/cases/new   /{locale}/cases/{id}   (outreach workers)
 // In-app navigation REPLACES the current history entry (never pushes): the tab only ever holds
 // one Homeward entry, so quick exit (location.replace) leaves nothing of Homeward to go back to.
+// Discreet mode: the route lives in memory (and in sessionStorage, so a reload shows the same
+// screen) and the address never changes, so the browser's history records nothing of what is read.
 
 const LOCALE = /^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/;
 
@@ -17,7 +20,7 @@ export const paths = {
   checklists: (l) => `/${l}/checklists`,
   checklist: (l, slug) => `/${l}/checklists/${encodeURIComponent(slug)}`,
   glossary: (l, key) => `/${l}/glossary${key ? `#term-${key}` : ''}`,
-  search: (l, q) => `/${l}/search${q ? `?q=${encodeURIComponent(q)}` : ''}`,
+  search: (l) => `/${l}/search`,
   settings: (l) => `/${l}/settings`,
   about: (l) => `/${l}/about`,
   signin: (l) => `/${l}/signin`,
@@ -26,7 +29,46 @@ export const paths = {
   case: (l, id) => `/${l}/cases/${encodeURIComponent(id)}`,
 };
 
-export function parse(loc = location) {
+const KEPT = 'hw-route';
+let memory = null; // discreet mode: the current in-app URL (the address stays as it was)
+
+export const discreet = () => memory !== null;
+export const current = () => memory || location;
+
+// Path and hash only: never a query (search terms), and only for this tab's session.
+function keep() {
+  try {
+    sessionStorage.setItem(KEPT, memory.pathname + memory.hash);
+  } catch {
+    // a reload then starts from the address
+  }
+}
+
+export function setDiscreet(on) {
+  if (on && !memory) {
+    // A reload shows the screen the reader was on; opening an address (a link, typed) shows it.
+    let kept = null;
+    const nav = performance.getEntriesByType ? performance.getEntriesByType('navigation')[0] : null;
+    try {
+      if (nav && nav.type === 'reload') kept = sessionStorage.getItem(KEPT);
+    } catch {
+      // storage disabled: start from the address
+    }
+    memory = new URL(kept || location.href, location.origin);
+    keep();
+  } else if (!on && memory) {
+    const url = memory.pathname + memory.search + memory.hash;
+    memory = null;
+    history.replaceState(null, '', url);
+    try {
+      sessionStorage.removeItem(KEPT);
+    } catch {
+      // nothing kept
+    }
+  }
+}
+
+export function parse(loc = current()) {
   const parts = loc.pathname.split('/').filter(Boolean).map(decodeURIComponent);
   if (!parts.length) return { name: 'root' };
   const [locale, section, slug, ...rest] = parts;
@@ -48,7 +90,10 @@ export function parse(loc = location) {
 let onChange = () => {};
 
 export function navigate(url, { render = true } = {}) {
-  history.replaceState(null, '', url);
+  if (memory) {
+    memory = new URL(url, location.origin);
+    keep();
+  } else history.replaceState(null, '', url);
   if (render) onChange();
 }
 
@@ -61,9 +106,10 @@ export function start(handler) {
     const url = new URL(a.href, location.href);
     if (url.origin !== location.origin) return;
     e.preventDefault();
-    const samePage = url.pathname === location.pathname && url.search === location.search;
+    const here = current();
+    const samePage = url.pathname === here.pathname && url.search === here.search;
     if (samePage && url.hash) {
-      history.replaceState(null, '', url);
+      navigate(url.pathname + url.search + url.hash, { render: false });
       focusHash();
       return;
     }
@@ -74,7 +120,7 @@ export function start(handler) {
 }
 
 export function focusHash() {
-  const id = decodeURIComponent(location.hash.slice(1));
+  const id = decodeURIComponent(current().hash.slice(1));
   const el = id && document.getElementById(id);
   if (!el) return false;
   if (!el.hasAttribute('tabindex')) el.setAttribute('tabindex', '-1');

@@ -74,25 +74,65 @@ function snippet(f, term, before = 60, after = 120) {
   ];
 }
 
-export function search(index, query, limit = 50) {
+function match(d, ts) {
+  let score = 0;
+  for (const term of ts) {
+    const s = (d.f.title.folded.includes(term) ? 10 : 0) + (d.f.summary.folded.includes(term) ? 3 : 0) + (d.f.body.folded.includes(term) ? 1 : 0);
+    if (!s) return 0;
+    score += s;
+  }
+  return score;
+}
+
+const snippetFor = (d, ts) => snippet(d.f.body, ts[0]) || snippet(d.f.summary, ts[0]) || [{ text: d.summary || '' }];
+
+// `alternates`: other queries (the English words for what was typed, see glossaryBridge) tried
+// only on documents shown in another language than the index's (fallbacks), ranked after them.
+export function search(index, query, limit = 50, alternates = []) {
   const ts = terms(query, index.locale);
   if (!ts.length) return [];
   const hits = [];
   for (const d of index.docs) {
-    let score = 0;
-    let ok = true;
-    for (const term of ts) {
-      const s = (d.f.title.folded.includes(term) ? 10 : 0) + (d.f.summary.folded.includes(term) ? 3 : 0) + (d.f.body.folded.includes(term) ? 1 : 0);
-      if (!s) {
-        ok = false;
-        break;
-      }
-      score += s;
+    const score = match(d, ts);
+    if (score) hits.push({ doc: d, score, snippet: snippetFor(d, ts) });
+  }
+  const found = new Set(hits.map((x) => x.doc));
+  for (const alt of alternates) {
+    const as = terms(alt, index.locale);
+    if (!as.length) continue;
+    for (const d of index.docs) {
+      if (found.has(d) || !d.lang || d.lang === index.locale) continue;
+      const score = match(d, as);
+      if (!score) continue;
+      found.add(d);
+      hits.push({ doc: d, score: score / 100, snippet: snippetFor(d, as) });
     }
-    if (!ok) continue;
-    const snip = snippet(d.f.body, ts[0]) || snippet(d.f.summary, ts[0]) || [{ text: d.summary || '' }];
-    hits.push({ doc: d, score, snippet: snip });
   }
   hits.sort((a, b) => b.score - a.score || a.doc.order - b.doc.order);
   return hits.slice(0, limit);
+}
+
+// A term's written forms: the term, each half of "A / B", and its listed variants.
+export function termNames(g) {
+  const names = [g.term, ...(g.term || '').split(/\s*\/\s*/), ...(g.variants || [])];
+  return [...new Set(names.map((x) => (x || '').trim()).filter((x) => x.length > 1))];
+}
+
+// The English words for a query typed in the reader's language, through the glossary: a
+// Ukrainian reader who types "притулок" also finds the items still shown in English that say
+// "asylum". `terms`: the reader's glossary; `english`: Map key -> English glossary entry.
+export function glossaryBridge(query, terms, english, locale) {
+  const q = fold(query.trim(), locale);
+  if (q.length < 3 || !english || !english.size) return [];
+  const out = new Set();
+  for (const g of terms) {
+    const en = english.get(g.key);
+    if (!en || g.locale === 'en') continue;
+    const hit = termNames(g).some((n) => {
+      const f = fold(n, locale);
+      return f.includes(q) || (f.length >= 4 && q.includes(f));
+    });
+    if (hit) for (const n of termNames(en)) out.add(n);
+  }
+  return [...out];
 }

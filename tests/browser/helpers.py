@@ -30,13 +30,17 @@ def wait_view(page: Page, name: str) -> None:
     expect(page.locator(f"main[data-view='{name}']")).to_be_attached()
 
 
-def first_run(page: Page, audience: str = "worker") -> None:
-    """Open the app for the first time, pick English and an audience, land on home."""
+def first_run(page: Page, audience: str = "worker", discreet: bool = False) -> None:
+    """Open the app for the first time, pick English and an audience, land on home. Discreet
+    mode (offered to returnees, on by default for them) is turned off unless asked for, so
+    that the address follows the screens."""
     page.goto("/")
     wait_view(page, "welcome")
     label = "I work with returnees" if audience == "worker" else "I am going home / I came back"
     page.get_by_label("English").check()
     page.get_by_label(label).check()
+    if audience == "returnee":
+        page.locator("input[name=discreet]").set_checked(discreet)
     page.get_by_role("button", name="Continue").click()
     wait_view(page, "home")
 

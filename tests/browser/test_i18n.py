@@ -149,8 +149,11 @@ def screenshot(page: Page, name: str) -> None:
 
 
 def welcome_continue(page: Page, audience: str) -> None:
-    """Finish the first-run screen whatever language it is in."""
+    """Finish the first-run screen whatever language it is in (discreet mode off, so that the
+    address follows the screens)."""
     page.locator(f"input[name=audience][value={audience}]").check()
+    if audience == "returnee":
+        page.locator("input[name=discreet]").uncheck()
     page.locator("form button[type=submit]").click()
     wait_view(page, "home")
 

@@ -1,4 +1,6 @@
-"""Quick exit leaves nothing of Homeward in the tab's history (back or forward)."""
+"""Quick exit goes to a neutral page (HOMEWARD_QUICK_EXIT_URL; by default a plain recipe page
+that names nothing of Homeward) and leaves nothing of Homeward in the tab's history (back or
+forward)."""
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -9,6 +11,7 @@ from tests.browser.helpers import first_run, wait_view
 pytestmark = pytest.mark.browser
 
 NEUTRAL = "data:text/html,<title>Weather</title><p>Sunny</p>"
+EXIT = "/static/recipe.html"  # the default HOMEWARD_QUICK_EXIT_URL
 
 
 def browse_around(page: Page) -> None:
@@ -38,17 +41,20 @@ def history_urls(page: Page) -> list[str]:
 
 
 def assert_no_homeward(page: Page, live_server: LiveServer, length: int) -> None:
-    page.wait_for_url("about:blank")
+    exit_url = live_server.url + EXIT
+    page.wait_for_url(exit_url)
+    expect(page.locator("h1")).to_have_text("Red lentil soup")  # an ordinary page, not a blank one
+    assert "homeward" not in (page.title() + page.content()).lower()
     assert page.evaluate("history.length") == length  # Homeward's one entry was replaced
     urls = history_urls(page)
     assert NEUTRAL in urls
-    leftovers = [u for u in urls if u.startswith(live_server.url)]
+    leftovers = [u for u in urls if u.startswith(live_server.url) and u != exit_url]
     assert leftovers == [], f"Homeward still in the tab's history: {urls}"
 
 
 def test_quick_exit_button(page: Page, live_server: LiveServer) -> None:
     page.goto(NEUTRAL)
-    first_run(page, "returnee")
+    first_run(page, "returnee", discreet=True)
     length = page.evaluate("history.length")
     browse_around(page)
     assert page.evaluate("history.length") == length  # in-app navigation never adds entries

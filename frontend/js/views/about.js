@@ -33,12 +33,12 @@ export async function aboutView(root) {
         'p',
         null,
         t(
-          'Press the “Quick exit” button at the top of every screen, or press the Escape key three times quickly. Homeward is replaced at once by a blank page, and this tab’s Back button no longer leads to Homeward.',
+          'Press the “Quick exit” button at the top of every screen, or press the Escape key three times quickly. Homeward is replaced at once by an ordinary, unrelated page, and this tab’s Back button no longer leads to Homeward.',
         ),
       ),
       h('p', null, t('What quick exit cannot do:')),
       list(
-        t('It does not erase your browser history. Homeward pages may still be listed there; delete them in the browser’s history settings.'),
+        t('It does not erase your browser history. Homeward pages may still be listed there (in discreet mode only as “Notes”); delete them in the browser’s history settings.'),
         t('It does not close other tabs or windows where Homeward is open, and it does not remove the app from your home screen.'),
         t('The downloaded guide and your ticks stay on this device until you remove them in Settings or clear the site’s data in the browser.'),
         t('Someone who looks at the list of recent tabs or apps may still see Homeward.'),

@@ -8,7 +8,7 @@ import { backToTranslation, entryNotice, textAttrs } from '../notices.js';
 import { paths } from '../router.js';
 import * as store from '../store.js';
 import { notFound } from './misc.js';
-import { card, notices, sourcesList, upLink } from './parts.js';
+import { card, confirmDialog, notices, sourcesList, upLink } from './parts.js';
 
 async function tickedSet() {
   return new Set((await store.all('steps')).map((s) => s.id));
@@ -89,6 +89,8 @@ export async function checklistView(root, ctx) {
   });
   const clearBtn = h('button', { type: 'button', class: 'secondary' }, t('Clear my ticks on this list'));
   clearBtn.addEventListener('click', async () => {
+    if (!c.items.some((i) => ticked.has(key(i)))) return;
+    if (!(await confirmDialog(t('Remove your ticks on this list?'), t('Remove ticks')))) return;
     for (const i of c.items) {
       if (ticked.has(key(i))) await store.del('steps', key(i));
       ticked.delete(key(i));

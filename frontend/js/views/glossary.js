@@ -2,9 +2,9 @@
 
 import * as content from '../content.js';
 import { h } from '../dom.js';
-import { t } from '../i18n.js';
+import { formatList, t } from '../i18n.js';
 import { backToTranslation, entryNotice, pageDoc, textAttrs } from '../notices.js';
-import { paths } from '../router.js';
+import { current, paths } from '../router.js';
 import { notices } from './parts.js';
 
 export function glossaryView(root, ctx) {
@@ -19,7 +19,7 @@ export function glossaryView(root, ctx) {
   const terms = content.glossary();
   const page = pageDoc(terms); // what all entries share is said once, at the top
   root.append(
-    backToTranslation(ctx.route, (from) => paths.glossary(from) + location.hash),
+    backToTranslation(ctx.route, (from) => paths.glossary(from) + current().hash),
     h('h1', null, t('Glossary')),
     notices(page, (to) => paths.glossary(to)),
     h(
@@ -36,15 +36,7 @@ export function glossaryView(root, ctx) {
             null,
             entryNotice(g, (to) => paths.glossary(to, g.key), page),
             h('p', textAttrs(g), g.definition),
-            items.length
-              ? h(
-                  'p',
-                  { class: 'used-in' },
-                  t('Used in:'),
-                  ' ',
-                  items.map((it, n) => [n ? ', ' : '', h('a', { href: paths.item(l, it), ...textAttrs(it) }, it.title)]),
-                )
-              : null,
+            items.length ? h('p', { class: 'used-in' }, t('Used in:'), ' ', formatList(items.map((it) => h('a', { href: paths.item(l, it), ...textAttrs(it) }, it.title)))) : null,
           ),
         );
       }),

@@ -8,33 +8,60 @@ import { t } from '../i18n.js';
 import { backToTranslation, bdi, fillNodes, textAttrs } from '../notices.js';
 import { quickExitButton } from '../quickexit.js';
 import { paths } from '../router.js';
+import { fold } from '../search.js';
+import { findTerm, termForms } from '../terms.js';
 import { notFound } from './misc.js';
 import { notices, section, sourcesList, upLink } from './parts.js';
 
 const SKIP = 'a,h1,h2,h3,h4,h5,h6,code,pre,dialog';
 
-function escapeRe(s) {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-// Wrap the first whole-word occurrence of each glossary term in a link. Longest terms first so
-// "temporary residence permit" wins over "residence permit".
-export function linkTerms(root, terms, hrefFor) {
-  const sorted = [...terms].filter((g) => g.term).sort((a, b) => b.term.length - a.term.length);
-  for (const g of sorted) {
-    const re = new RegExp(`(?<![\\p{L}\\p{N}])${escapeRe(g.term)}(?![\\p{L}\\p{N}])`, 'iu');
+// Link the first whole-word occurrence of each glossary term (in any of its written forms, see
+// terms.js) to its definition. Longest terms first so "temporary residence permit" wins over
+// "residence permit"; text already inside a link is skipped.
+export function linkTerms(root, terms, hrefFor, locale) {
+  const withForms = terms
+    .filter((g) => g.term)
+    .map((g) => ({ g, forms: termForms(g, g.locale || locale) }))
+    .sort((a, b) => b.forms[0].length - a.forms[0].length);
+  for (const { g, forms } of withForms) {
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {
       acceptNode: (n) => (n.parentElement.closest(SKIP) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT),
     });
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const m = re.exec(node.data);
+      const lang = node.parentElement.closest('[lang]')?.lang || locale;
+      const m = findTerm(node.data, forms, lang);
       if (!m) continue;
       const hit = node.splitText(m.index);
-      hit.splitText(m[0].length);
+      hit.splitText(m.length);
       const a = h('a', { href: hrefFor(g.key), class: 'term', 'data-term': g.key }, hit.data);
       hit.replaceWith(a);
       break;
     }
+  }
+}
+
+// Returnee pages name other pages in bold ("Read **Staying**"): a bold text that is another
+// item's title, or the part of its title before a colon ("Staying" for "Staying: reflection
+// period and permits"), becomes a link to it. Case, accents and surrounding punctuation do not
+// matter; the item's own title is not linked.
+export function linkPageNames(root, items, self, hrefFor, locale) {
+  const norm = (s) =>
+    fold(s, locale)
+      .replace(/^[\s\p{P}]+|[\s\p{P}]+$/gu, '')
+      .replace(/\s+/g, ' ');
+  const byName = new Map();
+  for (const it of items) {
+    if (!it.title || it.slug === self) continue;
+    const short = it.title.split(/\s*[:：]\s*/)[0];
+    for (const name of [it.title, short]) if (norm(name) && !byName.has(norm(name))) byName.set(norm(name), it);
+  }
+  for (const b of root.querySelectorAll('strong, b')) {
+    if (b.closest('a')) continue;
+    const it = byName.get(norm(b.textContent));
+    if (!it) continue;
+    const a = h('a', { href: hrefFor(it), 'data-page-link': it.slug });
+    a.append(...b.childNodes);
+    b.append(a);
   }
 }
 
@@ -77,7 +104,8 @@ export function itemView(root, ctx) {
   const prose = h('div', { class: 'prose', ...text });
   prose.innerHTML = it.body_html || ''; // sanitised by the server; CSP forbids inline script anyway
   const glossary = content.glossary();
-  linkTerms(prose, glossary, (key) => paths.glossary(l, key));
+  linkPageNames(prose, content.items(), it.slug, (x) => paths.item(l, x), it.locale || l);
+  linkTerms(prose, glossary, (key) => paths.glossary(l, key), it.locale || l);
   const popup = termDialog(l);
   prose.addEventListener('click', (e) => {
     const a = e.target.closest('a.term');
@@ -88,6 +116,11 @@ export function itemView(root, ctx) {
     popup.open(g);
   });
 
+  // Each fragment of a "Legal basis" line carries the language it is really in, so a screen reader
+  // speaks it with the right voice: the instrument's name comes translated with the UI catalog
+  // (the bundle's language unless the server says otherwise), the article's title in its
+  // translation's language when the content translation gives one, else in English.
+  const bundleLocale = content.bundle().locale;
   const articles = (it.articles || []).length
     ? section(
         t('Legal basis'),
@@ -98,9 +131,15 @@ export function itemView(root, ctx) {
             h(
               'li',
               null,
-              // Instrument names and article titles are English: isolated inside RTL sentences.
-              h('strong', null, fillNodes(t('{instrument}, article {article}'), { instrument: bdi(a.instrument_name || a.instrument, 'en'), article: bdi(a.article) })),
-              a.title ? h('span', null, ' — ', bdi(a.title, 'en')) : null,
+              h(
+                'strong',
+                null,
+                fillNodes(t('{instrument}, article {article}'), {
+                  instrument: bdi(a.instrument_name || a.instrument, a.instrument_name ? a.instrument_locale || bundleLocale : 'en'),
+                  article: bdi(a.article),
+                }),
+              ),
+              a.title ? h('span', null, ' — ', bdi(a.title, a.title_locale || 'en')) : null,
             ),
           ),
         ),

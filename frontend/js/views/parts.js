@@ -1,5 +1,5 @@
 // Pieces shared by several views.
-import { h } from '../dom.js';
+import { h, nextId } from '../dom.js';
 import { t } from '../i18n.js';
 import { textAttrs } from '../notices.js';
 import { paths } from '../router.js';
@@ -44,4 +44,28 @@ export function sourcesList(sources) {
     ),
     h('p', { class: 'hint' }, t('Sources open another website in a new tab and need a connection.')),
   );
+}
+
+// Ask before something that cannot be undone: an in-page <dialog> (quick exit stays reachable).
+// Resolves true only when the person chose `yes`.
+export function confirmDialog(question, yes) {
+  return new Promise((resolve) => {
+    const id = nextId('confirm');
+    const no = h('button', { type: 'button', class: 'secondary', value: 'no' }, t('Cancel'));
+    const ok = h('button', { type: 'button', class: 'primary danger', value: 'yes' }, yes);
+    const dialog = h('dialog', { class: 'term-dialog', 'aria-labelledby': id, 'data-confirm': true }, h('h2', { id }, question), h('div', { class: 'actions' }, no, ok));
+    let answer = false;
+    ok.addEventListener('click', () => {
+      answer = true;
+      dialog.close();
+    });
+    no.addEventListener('click', () => dialog.close());
+    dialog.addEventListener('close', () => {
+      dialog.remove();
+      resolve(answer);
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+    no.focus();
+  });
 }

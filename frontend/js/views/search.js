@@ -5,7 +5,7 @@ import { h, nextId, replaceChildren } from '../dom.js';
 import { nt, t } from '../i18n.js';
 import { fillNodes, textAttrs } from '../notices.js';
 import { navigate, paths } from '../router.js';
-import { search } from '../search.js';
+import { glossaryBridge, search } from '../search.js';
 
 const KIND = { item: () => t('Guide'), checklist: () => t('Checklist'), term: () => t('Glossary') };
 
@@ -15,21 +15,28 @@ function hrefFor(l, d) {
   return paths.glossary(l, d.id);
 }
 
-export function searchView(root, ctx) {
+export async function searchView(root, ctx) {
   const l = ctx.route.locale;
+  const english = l === content.SOURCE ? null : await content.englishGlossary();
   const inputId = nextId('q');
-  const input = h('input', { id: inputId, type: 'search', name: 'q', value: ctx.route.q, autocomplete: 'off', enterkeyhint: 'search', dir: 'auto' });
+  // The query stays in memory, never in the address (the browser's history would keep every
+  // keystroke); a ?q= from a link is used once and dropped from the address.
+  if (ctx.route.q) {
+    ctx.state.query = ctx.route.q;
+    navigate(paths.search(l), { render: false });
+  }
+  const input = h('input', { id: inputId, type: 'search', name: 'q', value: ctx.state.query || '', autocomplete: 'off', enterkeyhint: 'search', dir: 'auto' });
   const count = h('p', { class: 'status', role: 'status', 'data-count': true });
   const results = h('ol', { class: 'results' });
   const run = () => {
     const q = input.value.trim();
-    navigate(paths.search(l, q), { render: false });
+    ctx.state.query = q;
     if (!q) {
       count.textContent = '';
       results.replaceChildren();
       return;
     }
-    const hits = search(content.searchIndex(), q);
+    const hits = search(content.searchIndex(), q, 50, glossaryBridge(q, content.glossary(), english, l));
     // The query is isolated (<bdi dir=auto>): Latin typed into an RTL sentence stays in order.
     replaceChildren(count, fillNodes(nt('{n} result for “{q}”', '{n} results for “{q}”', hits.length), { q: h('bdi', { dir: 'auto' }, q) }));
     count.dataset.n = String(hits.length);
@@ -62,6 +69,6 @@ export function searchView(root, ctx) {
   });
   input.addEventListener('input', run);
   root.append(h('h1', null, t('Search')), form, h('p', { class: 'hint' }, t('Search works without a connection. Accents and capital letters do not matter.')), count, results);
-  if (ctx.route.q) run();
+  if (input.value) run();
   return t('Search');
 }

@@ -6,7 +6,7 @@ import { h, nextId } from '../dom.js';
 import { formatBytes, formatDate, t } from '../i18n.js';
 import { navigate, paths } from '../router.js';
 import * as store from '../store.js';
-import { section } from './parts.js';
+import { confirmDialog, section } from './parts.js';
 
 function radio(name, value, label, checked) {
   return h('label', { class: 'choice' }, h('input', { type: 'radio', name, value, checked }), h('span', null, label));
@@ -152,8 +152,22 @@ export async function settingsView(root, ctx) {
     });
   }
 
+  // Discreet mode (see discreet.js)
+  const discreetInput = h('input', { type: 'checkbox', name: 'discreet', checked: !!ctx.state.prefs.discreet });
+  discreetInput.addEventListener('change', async () => {
+    await ctx.savePrefs({ discreet: discreetInput.checked });
+    say(discreetInput.checked ? t('Discreet mode is on.') : t('Discreet mode is off.'));
+  });
+  const discreetSection = section(
+    t('Discreet mode'),
+    h('label', { class: 'check' }, discreetInput, h('span', null, t('Keep what I read and search out of the browser’s history'))),
+    h('p', { class: 'hint' }, t('The tab is called “Notes”, the address does not change, and if you add the app to your home screen it is called “Notes” with a plain icon.')),
+    h('p', { class: 'hint' }, t('An app already on your home screen keeps the name and icon it was added with: remove it and add it again.')),
+  );
+
   const clearSteps = h('button', { type: 'button', class: 'secondary' }, t('Clear all my ticks'));
   clearSteps.addEventListener('click', async () => {
+    if (!(await confirmDialog(t('Remove all your ticks from this device?'), t('Remove all ticks')))) return;
     await store.clear('steps');
     say(t('All your ticks were removed from this device.'));
   });
@@ -163,6 +177,7 @@ export async function settingsView(root, ctx) {
     status,
     section(t('Language'), langForm),
     section(t('Audience'), audience),
+    discreetSection,
     section(t('Languages on this device'), h('ul', { class: 'languages' }, rows), download),
     section(t('Storage'), await storageSection()),
     section(t('My steps'), h('p', null, t('Ticks you make in checklists are kept only on this device.')), clearSteps),

@@ -16,6 +16,20 @@ export async function welcome(root, ctx) {
   const draft = ctx.state.draft || {};
   const audienceNow = draft.audience || prefs.audience;
   const chosen = ctx.route.locale || draft.locale || uiLocale(); // see languages.prepare
+  // Discreet mode: offered to returnees, on unless they turned it off.
+  const discreetOn = draft.discreet ?? prefs.discreet ?? true;
+  const discreetBox = h(
+    'fieldset',
+    { 'data-discreet': true, hidden: audienceNow !== 'returnee' },
+    h('legend', null, t('Discreet mode')),
+    h(
+      'label',
+      { class: 'check' },
+      h('input', { type: 'checkbox', name: 'discreet', checked: discreetOn }),
+      h('span', null, t('Keep what I read and search out of the browser’s history')),
+    ),
+    h('p', { class: 'hint' }, t('The tab is called “Notes”, the address does not change, and if you add the app to your home screen it is called “Notes” with a plain icon.')),
+  );
   const statusId = nextId('status');
   const status = h('p', { id: statusId, class: 'status', role: 'status' });
   const form = h(
@@ -34,6 +48,7 @@ export async function welcome(root, ctx) {
       choice('audience', 'returnee', t('I am going home / I came back'), audienceNow === 'returnee'),
       choice('audience', 'worker', t('I work with returnees'), audienceNow === 'worker'),
     ),
+    discreetBox,
     h('p', { class: 'hint' }, t('You can change both later in Settings.')),
     status,
     h('button', { type: 'submit', class: 'primary', 'aria-describedby': statusId }, t('Continue')),
@@ -41,7 +56,8 @@ export async function welcome(root, ctx) {
   // Picking a language shows this screen in it at once (its catalog is small); focus stays put.
   form.addEventListener('change', async (e) => {
     const data = new FormData(form);
-    ctx.state.draft = { locale: data.get('locale'), audience: data.get('audience') };
+    ctx.state.draft = { locale: data.get('locale'), audience: data.get('audience'), discreet: data.get('discreet') === 'on' };
+    discreetBox.hidden = data.get('audience') !== 'returnee';
     if (e.target.name !== 'locale') return;
     const code = e.target.value;
     if (ctx.route.name !== 'root') router.navigate('/', { render: false });
@@ -73,7 +89,7 @@ export async function welcome(root, ctx) {
       }
     }
     ctx.state.draft = null;
-    await ctx.savePrefs({ locale, audience });
+    await ctx.savePrefs({ locale, audience, discreet: audience === 'returnee' && data.get('discreet') === 'on' });
     await ctx.requestPersistence();
     router.navigate(router.paths.home(locale));
   });
