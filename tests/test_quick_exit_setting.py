@@ -4,7 +4,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from app.services import shell
+from app.pwa import shell
 from fastapi.testclient import TestClient
 
 from app.core.config import PROJECT_ROOT, Settings, get_settings
