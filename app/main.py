@@ -26,12 +26,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Offline-first guidance on the immigration status, safe return and "
         "reintegration of survivors of trafficking (UNODC Toolkit, chapter 7).",
         openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs",
+        # No Swagger UI: it loads from a CDN that the CSP (rightly) blocks. The schema is
+        # served; read it with any OpenAPI viewer (docs/SECURITY.md).
+        docs_url=None,
         redoc_url=None,
     )
     app.state.bundle_cache = BundleCache()
     install_error_handlers(app)
-    install_http_middleware(app, production=settings.environment == "production")
+    install_http_middleware(
+        app,
+        production=settings.environment == "production",
+        max_body_bytes=settings.max_body_bytes,
+    )
     api = APIRouter(prefix="/api/v1", responses=problem_responses(400, 422))
     for part in (content_router, i18n_router, accounts_router, cases_router, case_sync_router):
         api.include_router(part)

@@ -52,7 +52,14 @@ def logout(
     if token:
         auth.logout(session, token)
     response = Response(status_code=204, headers={"Cache-Control": "no-store"})
-    response.delete_cookie(settings.session_cookie_name, path="/")
+    # Same attributes as when it was set: a __Host- cookie is only replaced by a Secure one.
+    response.delete_cookie(
+        settings.session_cookie_name,
+        path="/",
+        secure=settings.cookie_secure,
+        httponly=True,
+        samesite="strict",
+    )
     return response
 
 
