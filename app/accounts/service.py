@@ -14,12 +14,8 @@ from app.accounts.models import LoginFailure, Role, User, UserSession
 from app.core.config import Settings
 from app.core.errors import AppError, Conflict, TooManyRequests, Unauthorized
 from app.core.models import as_utc, utcnow
-from app.core.security import (
-    MAX_PASSWORD_LENGTH,
-    MIN_PASSWORD_LENGTH,
-    hash_password,
-    verify_password,
-)
+from app.accounts.passwords import password_problem
+from app.core.security import hash_password, verify_password
 from app.i18n import _
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -33,11 +29,9 @@ def create_user(session: Session, *, email: str, role: Role, password: str) -> U
     email = normalise_email(email)
     if not _EMAIL.match(email) or len(email) > 254:
         raise AppError(_("'{email}' is not an email address."), {"email": email})
-    if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
-        raise AppError(
-            _("A password needs {min} to {max} characters."),
-            {"min": MIN_PASSWORD_LENGTH, "max": MAX_PASSWORD_LENGTH},
-        )
+    problem = password_problem(password)
+    if problem is not None:
+        raise AppError(problem[0], problem[1], field="password")
     if session.exec(select(User).where(User.email == email)).first() is not None:
         raise Conflict(_("A user with the email '{email}' already exists."), {"email": email})
     user = User(email=email, role=role, password_hash=hash_password(password))
