@@ -111,13 +111,14 @@ def cases_purge() -> None:
     HOMEWARD_CLOSED_CASE_SERVER_DAYS, and sync bookkeeping older than
     HOMEWARD_SYNC_RETENTION_DAYS. Devices drop closed cases after
     HOMEWARD_CLOSED_CASE_DEVICE_DAYS on their next sync."""
-    from app.cases.service import purge_closed_cases
+    from app.cases.service import prune_removals, purge_closed_cases
     from app.cases.sync.push import prune_bookkeeping
 
     settings = get_settings()
     with Session(get_engine()) as session:
         cases = purge_closed_cases(session, settings.closed_case_server_days)
-        records = prune_bookkeeping(session, settings.sync_retention_days)
+        records = prune_removals(session, settings.sync_retention_days)
+        records += prune_bookkeeping(session, settings.sync_retention_days)
     typer.echo(f"purged {cases} case(s) and {records} sync record(s)")
 
 
@@ -143,6 +144,34 @@ def users_create(
             typer.echo(f"error: {exc.detail}", err=True)
             raise typer.Exit(code=1) from exc
     typer.echo(f"created {user.role.value} {user.email}")
+
+
+def _set_active(email: str, active: bool) -> None:
+    from app.accounts.service import set_active
+
+    with Session(get_engine()) as session:
+        try:
+            user, revoked = set_active(session, email, active)
+        except AppError as exc:
+            typer.echo(f"error: {exc.detail}", err=True)
+            raise typer.Exit(code=1) from exc
+    if active:
+        typer.echo(f"enabled {user.email}")
+    else:
+        typer.echo(f"disabled {user.email}; {revoked} session(s) revoked")
+
+
+@users_cli.command("disable")
+def users_disable(email: Annotated[str, typer.Argument(help="The account's email")]) -> None:
+    """Disable an account and end every one of its sessions at once (a lost phone, a worker
+    who left). Its devices erase their case data on their next sync."""
+    _set_active(email, False)
+
+
+@users_cli.command("enable")
+def users_enable(email: Annotated[str, typer.Argument(help="The account's email")]) -> None:
+    """Re-enable a disabled account (it signs in again; old sessions stay revoked)."""
+    _set_active(email, True)
 
 
 def main() -> None:

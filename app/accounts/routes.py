@@ -31,7 +31,7 @@ def login(
     response.set_cookie(
         settings.session_cookie_name,
         token,
-        max_age=settings.session_absolute_days * 86400,
+        max_age=settings.session_limits(user.role)[1] * 86400,
         httponly=True,
         secure=settings.cookie_secure,
         samesite="strict",

@@ -1,7 +1,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends, Path, Response
 
 from app.accounts.deps import WorkerUser
 from app.cases import service as cases
@@ -62,3 +62,24 @@ def assign_worker(
     case_sync.record_case_change(session, case.id)
     session.commit()
     return cases.snapshot(session, case)
+
+
+@router.delete(
+    "/{case_id}/workers/{user_id}",
+    status_code=204,
+    responses=problem_responses(401, 403, 404, 409),
+)
+def remove_worker(
+    case_id: CaseId,
+    user_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+    user: WorkerUser,
+    session: SessionDep,
+) -> Response:
+    """Takes a worker (possibly the caller) off a case the caller is assigned to. The case
+    keeps at least one worker (409 otherwise). The removed worker's devices erase the case
+    on their next sync (`purge`)."""
+    case = cases.assigned_case(session, user, case_id)
+    cases.remove_worker(session, case, user_id)
+    case_sync.record_case_change(session, case.id)
+    session.commit()
+    return Response(status_code=204, headers={"Cache-Control": "no-store"})

@@ -18,6 +18,7 @@ from app.cases.models import (
     CaseChecklist,
     CaseItemState,
     CaseNote,
+    CaseRemoval,
     CaseStage,
     ReturnCase,
 )
@@ -31,7 +32,7 @@ from app.content.models import (
     ContentItemTranslation,
 )
 from app.content.write import current_version, values_hash
-from app.core.errors import AppError, NotFound
+from app.core.errors import AppError, Conflict, NotFound
 from app.core.models import as_utc, utcnow
 from app.i18n import _
 
@@ -239,8 +240,55 @@ def assign_worker(session: Session, case: ReturnCase, email: str) -> User:
         raise NotFound(_("There is no worker with the email '{email}'."), {"email": email})
     if session.get(CaseAssignment, (case.id, worker.id)) is None:  # type: ignore[arg-type]
         session.add(CaseAssignment(case_id=case.id, user_id=worker.id or 0))
+        session.exec(  # type: ignore[call-overload]
+            delete(CaseRemoval).where(
+                col(CaseRemoval.case_id) == case.id, col(CaseRemoval.user_id) == worker.id
+            )
+        )
         session.flush()
     return worker
+
+
+def remove_worker(session: Session, case: ReturnCase, user_id: int) -> None:
+    """Takes a worker off a case (any worker on it may do this; a case always keeps at least
+    one). The removed worker's devices erase the case on their next pull
+    (:func:`removed_case_ids`). The caller records the case change and commits."""
+    assignment = session.get(CaseAssignment, (case.id, user_id))
+    if assignment is None:
+        raise NotFound(
+            _("There is no worker {user_id} on this case."), {"user_id": user_id}, field="user_id"
+        )
+    others = session.exec(
+        select(CaseAssignment.user_id).where(
+            CaseAssignment.case_id == case.id, CaseAssignment.user_id != user_id
+        )
+    ).first()
+    if others is None:
+        raise Conflict(_("A case needs at least one worker: add a colleague first."))
+    session.delete(assignment)
+    if session.get(CaseRemoval, (case.id, user_id)) is None:
+        session.add(CaseRemoval(case_id=case.id, user_id=user_id))
+    session.flush()
+
+
+def removed_case_ids(session: Session, user_id: int) -> list[str]:
+    """Cases this worker was taken off (and not put back on): every pull puts them in
+    ``purge`` so that each of the worker's devices erases them, however old its cursor."""
+    return list(
+        session.exec(
+            select(CaseRemoval.case_id)
+            .where(CaseRemoval.user_id == user_id)
+            .order_by(col(CaseRemoval.case_id))
+        ).all()
+    )
+
+
+def prune_removals(session: Session, older_than_days: int) -> int:
+    """Forgets removals older than the sync retention (devices have synced since, or are
+    gone). Called by `homeward cases purge`; the caller commits."""
+    cutoff = utcnow() - timedelta(days=older_than_days)
+    removed = session.execute(delete(CaseRemoval).where(col(CaseRemoval.created_at) < cutoff))
+    return int(removed.rowcount or 0)
 
 
 # --- reads -------------------------------------------------------------------------------
@@ -284,7 +332,7 @@ def snapshot(
         .order_by(col(CaseNote.created_at), col(CaseNote.id))
     ).all()
     workers = session.exec(
-        select(User.email)
+        select(User.email, User.id)
         .join(CaseAssignment, col(CaseAssignment.user_id) == User.id)
         .where(CaseAssignment.case_id == case.id)
         .order_by(col(User.email))
@@ -300,7 +348,8 @@ def snapshot(
         deleted=case.deleted_at is not None,
         version=case.version,
         clocks=case.clocks,
-        workers=list(workers),
+        workers=[email for email, _id in workers],
+        worker_ids=[user_id for _email, user_id in workers],
         checklists=[
             CaseChecklistOut(
                 id=c.id,

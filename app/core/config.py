@@ -48,13 +48,14 @@ class Settings(BaseSettings):
     worker_session_absolute_days: int = 7
     # Failed logins: per account, this many are free, then each further attempt must wait
     # a delay that doubles from login_backoff_base_seconds up to login_backoff_max_seconds
-    # (no hard lock an attacker could set off against the owner). Per client address, at
-    # most login_max_failures_per_address per window. Failures are forgotten after a
-    # window without any.
+    # (no hard lock an attacker could set off against the owner); an account's failures are
+    # forgotten after login_account_memory_hours without an attempt, or on a success. Per
+    # client address, at most login_max_failures_per_address per window.
     login_window_minutes: int = 15
     login_max_failures_per_account: int = 5
     login_backoff_base_seconds: int = 2
     login_backoff_max_seconds: int = 15 * 60
+    login_account_memory_hours: int = 24
     login_max_failures_per_address: int = 30
     # Retention of closed cases: on devices, then on the server (`homeward cases purge`).
     closed_case_device_days: int = 30
