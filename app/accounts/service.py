@@ -8,7 +8,7 @@ import secrets
 from datetime import timedelta
 from functools import lru_cache
 
-from sqlalchemy import case, delete, update
+from sqlalchemy import BigInteger, case, delete, literal, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
@@ -98,7 +98,7 @@ def _claim_account_attempt(session: Session, key: str, settings: Settings) -> in
         update(t)
         .where(col(t.key) == key, col(t.next_attempt_ms) <= now)
         .values(failures=failures, delay_seconds=delay, since_ms=now,
-                next_attempt_ms=now + delay * 1000)
+                next_attempt_ms=literal(now, BigInteger()) + delay * 1000)
         .returning(col(t.failures))
     ).first()  # fmt: skip
     if claimed is not None:
