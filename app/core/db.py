@@ -9,6 +9,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session, create_engine
 
 from app.core.config import get_settings
+from app.core.db_options import engine_options, sqlite_busy_timeout_ms
 
 
 def _enable_sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -18,7 +19,7 @@ def _enable_sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[n
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={int(sqlite_busy_timeout_ms())}")
     cursor.close()
 
 
@@ -27,13 +28,15 @@ def build_engine(database_url: str) -> Engine:
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False}, **engine_options("sqlite")
+        )
         event.listen(engine, "connect", _enable_sqlite_pragmas)
         # pysqlite's own transaction handling breaks SAVEPOINTs (needed per sync mutation
         # and by the tests); SQLAlchemy's documented recipe is to begin explicitly.
         event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, **engine_options("postgresql"))
 
 
 @lru_cache
