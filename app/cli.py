@@ -1,6 +1,7 @@
 """The ``homeward`` command line: serve, database migrations, seeding, users."""
 
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -52,7 +53,11 @@ def serve(
         port=port or settings.port,
         reload=reload,
         log_level=settings.log_level,
+        # Client addresses are personal data: no access log unless HOMEWARD_ACCESS_LOG=true.
+        access_log=settings.access_log,
+        # X-Forwarded-For/-Proto are believed only from these (HOMEWARD_TRUSTED_PROXIES).
         proxy_headers=True,
+        forwarded_allow_ips=settings.trusted_proxy_list,
     )
 
 
@@ -74,6 +79,44 @@ def db_downgrade(revision: Annotated[str, typer.Argument()] = "-1") -> None:
 def db_current() -> None:
     """Show the database's revision and the code's head."""
     typer.echo(f"current: {current_revision(get_engine())}\nhead:    {head_revision()}")
+
+
+@db_cli.command("backup")
+def db_backup(
+    path: Annotated[Path, typer.Argument(help="The backup file to write (must not exist)")],
+) -> None:
+    """Copy a SQLite database to PATH while the app runs (SQLite's online backup API: a
+    consistent snapshot, writers are not stopped). For PostgreSQL use pg_dump (README)."""
+    import sqlite3
+
+    from sqlalchemy.engine import make_url
+
+    url = make_url(get_settings().database_url)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        typer.echo(
+            "error: `db backup` is for SQLite files; for PostgreSQL run "
+            "`pg_dump --format=custom --file=PATH DBNAME` (see README).",
+            err=True,
+        )
+        raise typer.Exit(code=1)
+    if path.exists():
+        typer.echo(f"error: {path} exists; choose a new file.", err=True)
+        raise typer.Exit(code=1)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    source = sqlite3.connect(url.database)
+    target = sqlite3.connect(path)
+    try:
+        with target:
+            source.backup(target)
+        target.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+        check = target.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        target.close()
+        source.close()
+    if check != "ok":
+        typer.echo(f"error: the backup fails its integrity check: {check}", err=True)
+        raise typer.Exit(code=1)
+    typer.echo(f"backed up to {path}")
 
 
 @cli.command()
@@ -113,13 +156,14 @@ def cases_purge() -> None:
     HOMEWARD_CLOSED_CASE_SERVER_DAYS, and sync bookkeeping older than
     HOMEWARD_SYNC_RETENTION_DAYS. Devices drop closed cases after
     HOMEWARD_CLOSED_CASE_DEVICE_DAYS on their next sync."""
-    from app.cases.service import purge_closed_cases
+    from app.cases.service import prune_removals, purge_closed_cases
     from app.cases.sync.pull import prune_bookkeeping
 
     settings = get_settings()
     with Session(get_engine()) as session:
         cases = purge_closed_cases(session, settings.closed_case_server_days)
         records = prune_bookkeeping(session, settings.sync_retention_days)
+        records["case_removals"] = prune_removals(session, settings.sync_retention_days)
     details = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in records.items())
     typer.echo(f"purged {cases} case(s); pruned {details}")
 
@@ -146,6 +190,34 @@ def users_create(
             typer.echo(f"error: {exc.detail}", err=True)
             raise typer.Exit(code=1) from exc
     typer.echo(f"created {user.role.value} {user.email}")
+
+
+def _set_active(email: str, active: bool) -> None:
+    from app.accounts.service import set_active
+
+    with Session(get_engine()) as session:
+        try:
+            user, revoked = set_active(session, email, active)
+        except AppError as exc:
+            typer.echo(f"error: {exc.detail}", err=True)
+            raise typer.Exit(code=1) from exc
+    if active:
+        typer.echo(f"enabled {user.email}")
+    else:
+        typer.echo(f"disabled {user.email}; {revoked} session(s) revoked")
+
+
+@users_cli.command("disable")
+def users_disable(email: Annotated[str, typer.Argument(help="The account's email")]) -> None:
+    """Disable an account and end every one of its sessions at once (a lost phone, a worker
+    who left). Its devices erase their case data on their next sync."""
+    _set_active(email, False)
+
+
+@users_cli.command("enable")
+def users_enable(email: Annotated[str, typer.Argument(help="The account's email")]) -> None:
+    """Re-enable a disabled account (it signs in again; old sessions stay revoked)."""
+    _set_active(email, True)
 
 
 def main() -> None:

@@ -38,7 +38,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Offline-first guidance on the immigration status, safe return and "
         "reintegration of survivors of trafficking (UNODC Toolkit, chapter 7).",
         openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs",
+        # No Swagger UI: it loads from a CDN that the CSP (rightly) blocks. The schema is
+        # served; read it with any OpenAPI viewer (docs/SECURITY.md).
+        docs_url=None,
         redoc_url=None,
     )
     app.state.bundle_cache = BundleCache(
@@ -49,7 +51,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     wire_parts()
     install_error_handlers(app)
-    install_http_middleware(app, production=settings.environment == "production")
+    install_http_middleware(
+        app,
+        production=settings.environment == "production",
+        max_body_bytes=settings.max_body_bytes,
+    )
     api = APIRouter(prefix="/api/v1", responses=problem_responses(400, 422))
     # The case rules go before /cases/{case_id}.
     parts = (content_router, i18n_router, accounts_router, case_rules_router, cases_router)

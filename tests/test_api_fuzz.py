@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, settings
 from sqlalchemy import delete
 from sqlmodel import Session
 
-from app.accounts.models import LoginFailure, Role
+from app.accounts.models import LoginThrottle, Role
 from app.accounts.service import create_user, login
 from app.core import db
 from app.core.config import get_settings
@@ -25,7 +25,7 @@ def fuzz_app(database_url: str) -> Iterator[FastAPI]:
     # The fuzzer's failed sign-ins are committed; forget them so the throttle they filled
     # does not answer 429 to the tests that run after this module.
     with Session(db.get_engine()) as session:
-        session.execute(delete(LoginFailure))
+        session.execute(delete(LoginThrottle))
         session.commit()
 
 

@@ -4,11 +4,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from app.pwa import shell
 from fastapi.testclient import TestClient
 
 from app.core.config import PROJECT_ROOT, Settings, get_settings
 from app.main import create_app
+from app.pwa import shell
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from app.accounts.models import Role, User
-from app.accounts.service import authenticate
+from app.accounts.service import authenticate, disabled_session
 from app.core.deps import SessionDep, SettingsDep
 from app.core.errors import Forbidden, Unauthorized
 from app.i18n import _
@@ -38,6 +38,10 @@ SessionToken = Annotated[str | None, Depends(session_token)]
 def current_user(token: SessionToken, session: SessionDep, settings: SettingsDep) -> User:
     user = authenticate(session, token, settings) if token else None
     if user is None:
+        if token and disabled_session(session, token):
+            # The account was disabled (a lost phone, a worker who left): the device erases
+            # its case data and outbox when it sees this (docs/SECURITY.md).
+            raise Unauthorized(_("Please sign in."), wipe=True)
         raise Unauthorized(_("Please sign in."))
     return user
 

@@ -1,10 +1,10 @@
 """Accounts for workers and staff (returnees never have accounts), their server-side
-sessions, and the login-failure record that throttles guessing."""
+sessions, and the sign-in throttle that slows guessing."""
 
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, DateTime, ForeignKey, Integer
+from sqlalchemy import BigInteger, Column, DateTime, ForeignKey, Integer
 from sqlmodel import Field, SQLModel
 
 from app.core.models import Timestamped, enum_type, utcnow
@@ -46,14 +46,20 @@ class UserSession(SQLModel, table=True):
     revoked_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
 
 
-class LoginFailure(SQLModel, table=True):
-    """One failed login, counted per account and per client address. In the database so the
-    limit holds across every app process."""
+class LoginThrottle(SQLModel, table=True):
+    """Failed-sign-in bookkeeping for one account or one client address, in the database so
+    the limits hold across every app process. Each attempt is claimed with one atomic UPDATE
+    before the password is checked, so concurrent guesses cannot slip past the count. Times
+    are epoch milliseconds (plain integer arithmetic on SQLite and PostgreSQL alike)."""
 
-    __tablename__ = "login_failure"
+    __tablename__ = "login_throttle"
 
-    id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(max_length=300, index=True)  # "account:<email>" or "address:<ip>"
-    created_at: datetime = Field(
-        default_factory=utcnow, sa_type=DateTime(timezone=True), index=True
-    )
+    # "account:<sha256 of the email>" or "address:<sha256 of the address>": no typed email
+    # (perhaps a password typed in the wrong field) and no address is stored in clear.
+    key: str = Field(primary_key=True, max_length=80)
+    failures: int = 0
+    delay_seconds: int = 0  # accounts: the wait imposed after the last attempt
+    since_ms: int = Field(
+        default=0, sa_type=BigInteger
+    )  # account: last attempt; address: window start
+    next_attempt_ms: int = Field(default=0, sa_type=BigInteger)  # account: not before this

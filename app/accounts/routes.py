@@ -31,7 +31,7 @@ def login(
     response.set_cookie(
         settings.session_cookie_name,
         token,
-        max_age=settings.session_absolute_days * 86400,
+        max_age=settings.session_limits(user.role)[1] * 86400,
         httponly=True,
         secure=settings.cookie_secure,
         samesite="strict",
@@ -52,7 +52,14 @@ def logout(
     if token:
         auth.logout(session, token)
     response = Response(status_code=204, headers={"Cache-Control": "no-store"})
-    response.delete_cookie(settings.session_cookie_name, path="/")
+    # Same attributes as when it was set: a __Host- cookie is only replaced by a Secure one.
+    response.delete_cookie(
+        settings.session_cookie_name,
+        path="/",
+        secure=settings.cookie_secure,
+        httponly=True,
+        samesite="strict",
+    )
     return response
 
 

@@ -1,5 +1,6 @@
 """Accounts (passwords checked exactly as typed, no trimming or case folding), sign-in,
-opaque server-side sessions, and login throttling held in the database."""
+opaque server-side sessions, login throttling held in the database, and disabling an
+account."""
 
 import hashlib
 import re
@@ -7,20 +8,18 @@ import secrets
 from datetime import timedelta
 from functools import lru_cache
 
-from sqlalchemy import delete, func
+from sqlalchemy import BigInteger, case, delete, literal, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
-from app.accounts.models import LoginFailure, Role, User, UserSession
+from app.accounts.models import LoginThrottle, Role, User, UserSession
+from app.accounts.passwords import password_problem
 from app.core.config import Settings
-from app.core.errors import AppError, Conflict, TooManyRequests, Unauthorized
+from app.core.errors import AppError, Conflict, NotFound, TooManyRequests, Unauthorized
 from app.core.models import as_utc, utcnow
-from app.core.security import (
-    MAX_PASSWORD_LENGTH,
-    MIN_PASSWORD_LENGTH,
-    hash_password,
-    verify_password,
-)
+from app.core.security import hash_password, verify_password
 from app.i18n import _
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -34,11 +33,9 @@ def create_user(session: Session, *, email: str, role: Role, password: str) -> U
     email = normalise_email(email)
     if not _EMAIL.match(email) or len(email) > 254:
         raise AppError(_("'{email}' is not an email address."), {"email": email})
-    if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
-        raise AppError(
-            _("A password needs {min} to {max} characters."),
-            {"min": MIN_PASSWORD_LENGTH, "max": MAX_PASSWORD_LENGTH},
-        )
+    problem = password_problem(password)
+    if problem is not None:
+        raise AppError(problem[0], problem[1], field="password")
     if session.exec(select(User).where(User.email == email)).first() is not None:
         raise Conflict(_("A user with the email '{email}' already exists."), {"email": email})
     user = User(email=email, role=role, password_hash=hash_password(password))
@@ -62,27 +59,109 @@ def _dummy_hash() -> str:
     return hash_password(secrets.token_urlsafe(16))
 
 
-def _check_throttle(session: Session, key: str, limit: int, settings: Settings) -> None:
-    since = utcnow() - timedelta(minutes=settings.login_window_minutes)
-    count, oldest = session.exec(
-        select(func.count(), func.min(LoginFailure.created_at)).where(
-            LoginFailure.key == key, LoginFailure.created_at >= since
+# --- sign-in throttling ------------------------------------------------------------------
+
+
+def _throttle_key(kind: str, value: str) -> str:
+    return f"{kind}:{hashlib.sha256(value.encode()).hexdigest()}"
+
+
+def _now_ms() -> int:
+    return int(utcnow().timestamp() * 1000)
+
+
+def _ensure_row(session: Session, key: str) -> None:
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    row = {"key": key, "failures": 0, "delay_seconds": 0, "since_ms": 0, "next_attempt_ms": 0}
+    session.execute(insert(LoginThrottle).values(**row).on_conflict_do_nothing())
+
+
+def _claim_account_attempt(session: Session, key: str, settings: Settings) -> int | None:
+    """Counts one attempt against an account, atomically, before the password is checked.
+    The first ``login_max_failures_per_account`` attempts are free; each later one must
+    wait a delay that doubles (base, 2·base, 4·base, … up to the maximum) after the one
+    before. Returns None when the attempt may go ahead, else the seconds to wait."""
+    now = _now_ms()
+    forgotten_before = now - settings.login_account_memory_hours * 3_600_000
+    free = settings.login_max_failures_per_account
+    base, ceiling = settings.login_backoff_base_seconds, settings.login_backoff_max_seconds
+    t = LoginThrottle
+    failures = case((col(t.since_ms) < forgotten_before, 1), else_=col(t.failures) + 1)
+    delay = case(
+        (failures < free, 0),
+        (failures == free, base),
+        (col(t.delay_seconds) * 2 > ceiling, ceiling),
+        else_=col(t.delay_seconds) * 2,
+    )
+    _ensure_row(session, key)
+    claimed = session.execute(
+        update(t)
+        .where(col(t.key) == key, col(t.next_attempt_ms) <= now)
+        .values(failures=failures, delay_seconds=delay, since_ms=now,
+                next_attempt_ms=literal(now, BigInteger()) + delay * 1000)
+        .returning(col(t.failures))
+    ).first()  # fmt: skip
+    if claimed is not None:
+        return None
+    next_ms = session.execute(select(t.next_attempt_ms).where(t.key == key)).scalar_one()
+    return max(1, -(-(next_ms - now) // 1000))
+
+
+def _claim_address_attempt(session: Session, key: str, settings: Settings) -> int | None:
+    """At most ``login_max_failures_per_address`` attempts per window from one address (a
+    success gives its attempt back). Returns None, or the seconds until the window ends."""
+    now = _now_ms()
+    window_ms = settings.login_window_minutes * 60_000
+    t = LoginThrottle
+    expired = col(t.since_ms) <= now - window_ms
+    _ensure_row(session, key)
+    claimed = session.execute(
+        update(t)
+        .where(
+            col(t.key) == key,
+            expired | (col(t.failures) < settings.login_max_failures_per_address),
         )
-    ).one()
-    if count >= limit and oldest is not None:
-        window_end = as_utc(oldest) + timedelta(minutes=settings.login_window_minutes)
-        retry_after = max(1, int((window_end - utcnow()).total_seconds()) + 1)
-        raise TooManyRequests(retry_after)
+        .values(
+            failures=case((expired, 1), else_=col(t.failures) + 1),
+            since_ms=case((expired, now), else_=col(t.since_ms)),
+        )
+        .returning(col(t.failures))
+    ).first()
+    if claimed is not None:
+        return None
+    since = session.execute(select(t.since_ms).where(t.key == key)).scalar_one()
+    return max(1, -(-(since + window_ms - now) // 1000))
+
+
+def _forget_stale_throttles(session: Session, settings: Settings) -> None:
+    now = _now_ms()
+    session.execute(
+        delete(LoginThrottle).where(
+            col(LoginThrottle.since_ms)
+            < now
+            - 60_000 * max(settings.login_window_minutes, settings.login_account_memory_hours * 60),
+            col(LoginThrottle.next_attempt_ms) < now,
+        )
+    )
 
 
 def login(
     session: Session, *, email: str, password: str, address: str, settings: Settings
 ) -> tuple[User, str]:
-    """Returns the user and a new session token, or raises Unauthorized / TooManyRequests."""
+    """Returns the user and a new session token, or raises Unauthorized / TooManyRequests.
+
+    Both throttles are claimed and committed before the (slow) password check, so every
+    concurrent guess is counted before any is evaluated."""
     email = normalise_email(email)
-    account_key, address_key = f"account:{email}", f"address:{address}"
-    _check_throttle(session, account_key, settings.login_max_failures_per_account, settings)
-    _check_throttle(session, address_key, settings.login_max_failures_per_address, settings)
+    account_key = _throttle_key("account", email)
+    address_key = _throttle_key("address", address)
+    wait = _claim_address_attempt(session, address_key, settings)
+    if wait is None:
+        wait = _claim_account_attempt(session, account_key, settings)
+    session.commit()
+    if wait is not None:
+        raise TooManyRequests(wait)
 
     user = session.exec(select(User).where(User.email == email)).first()
     stored_hash = user.password_hash if user else _dummy_hash()
@@ -92,12 +171,18 @@ def login(
     valid = verify_password(password, stored_hash)
     user = session.exec(select(User).where(User.email == email)).first()
     if user is None or not valid or not user.is_active:
-        session.add(LoginFailure(key=account_key))
-        session.add(LoginFailure(key=address_key))
-        session.commit()
         raise Unauthorized(_("The email or password is not right."))
 
-    session.exec(delete(LoginFailure).where(col(LoginFailure.key) == account_key))  # type: ignore[call-overload]
+    # The address row first, then the account row: the order the claims above take them
+    # in, so concurrent sign-ins never wait on each other in a cycle (PostgreSQL deadlock).
+    session.execute(
+        update(LoginThrottle)
+        .where(col(LoginThrottle.key) == address_key, col(LoginThrottle.failures) > 0)
+        .values(failures=col(LoginThrottle.failures) - 1)
+    )
+    session.execute(delete(LoginThrottle).where(col(LoginThrottle.key) == account_key))
+    _forget_stale_throttles(session, settings)
+    _idle_minutes, absolute_days = settings.session_limits(user.role)
     token = secrets.token_urlsafe(32)
     now = utcnow()
     session.add(
@@ -106,7 +191,7 @@ def login(
             user_id=user.id or 0,
             created_at=now,
             last_seen_at=now,
-            expires_at=now + timedelta(days=settings.session_absolute_days),
+            expires_at=now + timedelta(days=absolute_days),
         )
     )
     session.commit()
@@ -122,11 +207,11 @@ def authenticate(session: Session, token: str, settings: Settings) -> User | Non
     if record is None or record.revoked_at is not None:
         return None
     now = utcnow()
-    idle_limit = timedelta(minutes=settings.session_idle_minutes)
-    if as_utc(record.expires_at) <= now or now - as_utc(record.last_seen_at) > idle_limit:
-        return None
     user = session.get(User, record.user_id)
     if user is None or not user.is_active:
+        return None
+    idle_limit = timedelta(minutes=settings.session_limits(user.role)[0])
+    if as_utc(record.expires_at) <= now or now - as_utc(record.last_seen_at) > idle_limit:
         return None
     if now - as_utc(record.last_seen_at) > _LAST_SEEN_RESOLUTION:
         record.last_seen_at = now
@@ -163,3 +248,29 @@ def revoke_all_sessions(session: Session, user_id: int) -> int:
         session.add(record)
     session.commit()
     return len(records)
+
+
+def disabled_session(session: Session, token: str) -> bool:
+    """Whether the token belongs to a session of a disabled account: its device should
+    erase what it holds (the API says so in the 401)."""
+    user_id = session.exec(
+        select(UserSession.user_id).where(UserSession.token_hash == token_hash(token))
+    ).first()
+    if user_id is None:
+        return False
+    user = session.get(User, user_id)
+    return user is not None and not user.is_active
+
+
+def set_active(session: Session, email: str, active: bool) -> tuple[User, int]:
+    """Disables (every session revoked at once) or re-enables an account. Returns the user
+    and the number of sessions revoked."""
+    user = session.exec(select(User).where(User.email == normalise_email(email))).first()
+    if user is None:
+        raise NotFound("There is no user with the email '{email}'.", {"email": email})
+    user.is_active = active
+    session.add(user)
+    session.commit()
+    revoked = 0 if active else revoke_all_sessions(session, user.id or 0)
+    session.refresh(user)
+    return user, revoked

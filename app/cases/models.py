@@ -66,6 +66,25 @@ class CaseAssignment(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
 
 
+class CaseRemoval(SQLModel, table=True):
+    """A worker taken off a case. Their devices get the case in ``purge`` on every pull until
+    they are assigned again (or the record ages out with the sync bookkeeping)."""
+
+    __tablename__ = "case_removal"
+
+    case_id: str = Field(
+        sa_column=Column(
+            String(36), ForeignKey("return_case.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    user_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+
+
 class CaseChecklist(SQLModel, table=True):
     __tablename__ = "case_checklist"
 

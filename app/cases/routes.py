@@ -58,3 +58,21 @@ def assign_worker(
 ) -> CaseOut:
     """Adds a colleague (a worker account) to a case the caller is assigned to."""
     return cases.add_worker(session, user, case_id, body.email)
+
+
+@router.delete(
+    "/{case_id}/workers/{user_id}",
+    status_code=204,
+    responses=problem_responses(401, 403, 404, 409),
+)
+def remove_worker(
+    case_id: CaseId,
+    user_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+    user: WorkerUser,
+    session: SessionDep,
+) -> Response:
+    """Takes a worker (possibly the caller) off a case the caller is assigned to. The case
+    keeps at least one worker (409 otherwise). The removed worker's devices erase the case
+    on their next sync (`purge`)."""
+    cases.take_off_case(session, user, case_id, user_id)
+    return Response(status_code=204, headers={"Cache-Control": "no-store"})

@@ -77,5 +77,6 @@ class CaseOut(BaseModel):
     version: int
     clocks: dict[str, Any]  # LWW registers per field ([clock, device, user]) and "max"
     workers: list[str]
+    worker_ids: list[int] = []  # the same workers' account ids, in the same order
     checklists: list[CaseChecklistOut]
     notes: list[NoteOut]

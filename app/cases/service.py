@@ -26,6 +26,7 @@ from app.cases.models import (
     CaseChecklist,
     CaseItemState,
     CaseNote,
+    CaseRemoval,
     CaseStage,
     ReturnCase,
 )
@@ -44,7 +45,7 @@ from app.content.models import (
     ChecklistTemplate,
 )
 from app.content.write import current_version, guidance_hash
-from app.core.errors import AppError, NotFound
+from app.core.errors import AppError, Conflict, NotFound
 from app.core.models import as_utc, utcnow
 from app.i18n import _
 
@@ -256,6 +257,11 @@ def assign_worker(session: Session, case: ReturnCase, email: str) -> User:
         raise NotFound(_("There is no worker with the email '{email}'."), {"email": email})
     if session.get(CaseAssignment, (case.id, worker.id)) is None:  # type: ignore[arg-type]
         session.add(CaseAssignment(case_id=case.id, user_id=worker.id or 0))
+        session.exec(  # type: ignore[call-overload]
+            delete(CaseRemoval).where(
+                col(CaseRemoval.case_id) == case.id, col(CaseRemoval.user_id) == worker.id
+            )
+        )
         session.flush()
     return worker
 
@@ -288,6 +294,14 @@ def add_worker(session: Session, user: User, case_id: str, email: str) -> CaseOu
     return snapshot(session, case)
 
 
+def take_off_case(session: Session, user: User, case_id: str, worker_id: int) -> None:
+    """Takes a worker (possibly the caller) off a case the caller is assigned to."""
+    case = assigned_case(session, user, case_id)
+    remove_worker(session, case, worker_id)
+    record_case_changes(session, [case.id])
+    session.commit()
+
+
 def record_guidance_change(session: Session, template_slugs: Iterable[str]) -> int:
     """After the guidance of these checklist templates changed: every live case with a live
     checklist from them enters the change feed, so the next pull of every phone holding it
@@ -309,6 +323,48 @@ def record_guidance_change(session: Session, template_slugs: Iterable[str]) -> i
     if case_ids:
         record_case_changes(session, case_ids)
     return len(case_ids)
+
+
+def remove_worker(session: Session, case: ReturnCase, user_id: int) -> None:
+    """Takes a worker off a case (any worker on it may do this; a case always keeps at least
+    one). The removed worker's devices erase the case on their next pull
+    (:func:`removed_case_ids`). The caller records the case change and commits."""
+    assignment = session.get(CaseAssignment, (case.id, user_id))
+    if assignment is None:
+        raise NotFound(
+            _("There is no worker {user_id} on this case."), {"user_id": user_id}, field="user_id"
+        )
+    others = session.exec(
+        select(CaseAssignment.user_id).where(
+            CaseAssignment.case_id == case.id, CaseAssignment.user_id != user_id
+        )
+    ).first()
+    if others is None:
+        raise Conflict(_("A case needs at least one worker: add a colleague first."))
+    session.delete(assignment)
+    if session.get(CaseRemoval, (case.id, user_id)) is None:
+        session.add(CaseRemoval(case_id=case.id, user_id=user_id))
+    session.flush()
+
+
+def removed_case_ids(session: Session, user_id: int) -> list[str]:
+    """Cases this worker was taken off (and not put back on): every pull puts them in
+    ``purge`` so that each of the worker's devices erases them, however old its cursor."""
+    return list(
+        session.exec(
+            select(CaseRemoval.case_id)
+            .where(CaseRemoval.user_id == user_id)
+            .order_by(col(CaseRemoval.case_id))
+        ).all()
+    )
+
+
+def prune_removals(session: Session, older_than_days: int) -> int:
+    """Forgets removals older than the sync retention (devices have synced since, or are
+    gone). Called by `homeward cases purge`; the caller commits."""
+    cutoff = utcnow() - timedelta(days=older_than_days)
+    removed = session.execute(delete(CaseRemoval).where(col(CaseRemoval.created_at) < cutoff))
+    return int(removed.rowcount or 0)
 
 
 # --- reads -------------------------------------------------------------------------------
@@ -358,7 +414,7 @@ def snapshots(session: Session, cases: Sequence[ReturnCase]) -> list[CaseOut]:
         else {}
     )
     workers = session.exec(
-        select(CaseAssignment.case_id, User.email)
+        select(CaseAssignment.case_id, User.email, User.id)
         .join(User, col(CaseAssignment.user_id) == User.id)
         .where(col(CaseAssignment.case_id).in_(ids))
         .order_by(col(User.email))
@@ -369,9 +425,9 @@ def snapshots(session: Session, cases: Sequence[ReturnCase]) -> list[CaseOut]:
     notes_of: dict[str, list[CaseNote]] = defaultdict(list)
     for note in notes:
         notes_of[note.case_id].append(note)
-    workers_of: dict[str, list[str]] = defaultdict(list)
-    for case_id, email in workers:
-        workers_of[case_id].append(email)
+    workers_of: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for case_id, email, user_id in workers:
+        workers_of[case_id].append((email, user_id or 0))
     return [
         CaseOut(
             id=case.id,
@@ -384,7 +440,8 @@ def snapshots(session: Session, cases: Sequence[ReturnCase]) -> list[CaseOut]:
             deleted=case.deleted_at is not None,
             version=case.version,
             clocks=case.get_clocks().to_json(),
-            workers=workers_of[case.id],
+            workers=[email for email, _id in workers_of[case.id]],
+            worker_ids=[user_id for _email, user_id in workers_of[case.id]],
             checklists=[
                 CaseChecklistOut(
                     id=c.id,

@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session, create_engine
 
 from app.core.config import get_settings
+from app.core.db_options import engine_options, sqlite_busy_timeout_ms
 
 # Execution option: this transaction will write (BEGIN IMMEDIATE on SQLite).
 WRITE_OPTION = "homeward_write"
@@ -24,7 +25,7 @@ def _enable_sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[n
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={get_settings().sqlite_busy_timeout_ms}")
+    cursor.execute(f"PRAGMA busy_timeout={int(sqlite_busy_timeout_ms())}")
     cursor.close()
 
 
@@ -33,13 +34,15 @@ def build_engine(database_url: str) -> Engine:
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False}, hide_parameters=True)
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False}, **engine_options("sqlite")
+        )
         event.listen(engine, "connect", _enable_sqlite_pragmas)
         # pysqlite's own transaction handling breaks SAVEPOINTs (needed per sync mutation
         # and by the tests); SQLAlchemy's documented recipe is to begin explicitly.
         event.listen(engine, "begin", _begin_sqlite)
         return engine
-    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+    return create_engine(url, pool_pre_ping=True, **engine_options("postgresql"))
 
 
 def _begin_sqlite(conn: Connection) -> None:

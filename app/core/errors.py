@@ -11,6 +11,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.core.config import get_settings
@@ -126,7 +128,10 @@ def problem_response(
     if detail is not None:
         body["detail"] = detail
     body.update(extra)
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+    # An error can describe the caller's data (or that they are signed in): never cached.
+    return JSONResponse(
+        body, status_code=status, media_type=PROBLEM_JSON, headers={"Cache-Control": "no-store"}
+    )
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -162,8 +167,19 @@ _HTTP_TITLES = {
     400: _("Bad request"),
     404: _("Not found"),
     405: _("Method not allowed"),
+    413: _("Request too large"),
     429: _("Too many requests"),
 }
+
+
+def too_large_response(request: Request) -> JSONResponse:
+    locale = request_locale(request)
+    return problem_response(
+        413,
+        gettext_for(locale, _HTTP_TITLES[413]),
+        gettext_for(locale, _("The request body is too large.")),
+        max_bytes=get_settings().max_body_bytes,
+    )
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
@@ -198,6 +214,22 @@ async def _too_deep(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    # The database is down, stalled (a timeout) or locked: nothing was written, try again.
+    # Only the exception's class is logged: its message can carry SQL and its parameters.
+    logger.warning("database unavailable: %s", type(exc).__name__)
+    locale = request_locale(request)
+    retry_after = get_settings().unavailable_retry_after_seconds
+    response = problem_response(
+        503,
+        gettext_for(locale, _("Service unavailable")),
+        gettext_for(locale, _("The service is busy or briefly unavailable. Try again shortly.")),
+        retry_after=retry_after,
+    )
+    response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     # Never echo internals (or request data) back; the traceback goes to the server log.
     logger.exception("unhandled error", exc_info=exc)
@@ -214,4 +246,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RecursionError, _too_deep)
+    app.add_exception_handler(OperationalError, _database_unavailable)
+    app.add_exception_handler(PoolTimeoutError, _database_unavailable)
     app.add_exception_handler(Exception, _unexpected_error)

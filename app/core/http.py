@@ -1,6 +1,8 @@
-"""HTTP hardening shared by every response: security headers and compression."""
+"""HTTP hardening shared by every response: a request body limit, security headers and
+compression."""
 
 from fastapi import FastAPI, Request, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -48,8 +50,73 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
-def install_http_middleware(app: FastAPI, *, production: bool) -> None:
+class BodyTooLarge(StarletteHTTPException):
+    def __init__(self) -> None:
+        super().__init__(413, "The request body is too large.")
+
+
+class BodyLimitMiddleware:
+    """Refuses request bodies over ``max_bytes`` before any route, authentication or parser
+    sees them: at once when Content-Length says so, otherwise (chunked) as soon as the
+    bytes received pass the limit. Pure ASGI, so nothing is buffered here."""
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope.get("headers", []):
+            if name == b"content-length":
+                try:
+                    declared = int(value)
+                except ValueError:
+                    declared = self.max_bytes + 1
+                if declared > self.max_bytes:
+                    await self._refuse(scope, receive, send)
+                    return
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    # An HTTPException, so FastAPI's body parsing lets it through to the
+                    # problem+json handler (it turns other errors into a 400).
+                    raise BodyTooLarge()
+            return message
+
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except BodyTooLarge:
+            if started:
+                raise
+            await self._refuse(scope, receive, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        from app.core.errors import too_large_response  # errors imports this module's peers
+
+        response = too_large_response(Request(scope))
+        response.headers["Connection"] = "close"  # the rest of the body is not read
+        await response(scope, receive, send)
+
+
+def install_http_middleware(app: FastAPI, *, production: bool, max_body_bytes: int) -> None:
     app.add_middleware(GZipMiddleware, minimum_size=500)
+    # Outside everything but the headers: the limit holds before anything reads the body.
+    app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes)
     app.add_middleware(SecurityHeadersMiddleware, hsts=production)
 
 

@@ -94,6 +94,8 @@ def pull(
         )
     ).all()
     purge += [case_id for case_id in expired if case_id not in purge]
+    # Cases the caller was taken off leave every one of their devices (issue #9).
+    purge += [c for c in case_service.removed_case_ids(session, user.id or 0) if c not in purge]
     notices = session.exec(
         select(MergeNotice)
         .where(

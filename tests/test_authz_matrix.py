@@ -1,0 +1,157 @@
+"""Issue #9: the authorization matrix. Every route of the app (walked from ``app.routes``)
+against anonymous, worker, translator, editor and admin, with the status each must get. A route
+without an entry here fails the test: whoever adds one decides who may call it."""
+
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from app.accounts.models import Role
+from tests.factories import PASSWORD, make_user
+
+ROLES = ("anonymous", "worker", "translator", "editor", "admin")
+PUBLIC = dict.fromkeys(ROLES, 200)
+SIGNED_IN = {"anonymous": 401, **dict.fromkeys(ROLES[1:], 200)}
+
+
+def workers_only(ok: int) -> dict[str, int]:
+    return {"anonymous": 401, "worker": ok, "translator": 403, "editor": 403, "admin": 403}
+
+
+# (method, path template) -> expected status per caller. Path parameters are filled in by
+# _fill(); bodies come from BODIES.
+MATRIX: dict[tuple[str, str], dict[str, int]] = {
+    ("GET", "/api/v1/openapi.json"): PUBLIC,
+    ("HEAD", "/api/v1/openapi.json"): PUBLIC,
+    ("GET", "/healthz"): PUBLIC,
+    ("GET", "/readyz"): PUBLIC,
+    ("GET", "/api/v1/locales"): PUBLIC,
+    ("GET", "/api/v1/content/{locale}"): PUBLIC,
+    ("GET", "/api/v1/content/{locale}/items/{slug}"): PUBLIC,
+    ("GET", "/api/v1/i18n/{locale}"): PUBLIC,
+    ("POST", "/api/v1/auth/login"): PUBLIC,  # with valid credentials, from anyone
+    ("POST", "/api/v1/auth/logout"): {"anonymous": 401, **dict.fromkeys(ROLES[1:], 204)},
+    ("GET", "/api/v1/auth/me"): SIGNED_IN,
+    ("GET", "/api/v1/cases/rules"): PUBLIC,
+    ("GET", "/api/v1/cases"): workers_only(200),
+    ("POST", "/api/v1/cases"): workers_only(201),
+    ("GET", "/api/v1/cases/{case_id}"): workers_only(200),
+    ("POST", "/api/v1/cases/{case_id}/workers"): workers_only(200),
+    ("DELETE", "/api/v1/cases/{case_id}/workers/{user_id}"): workers_only(204),
+    ("POST", "/api/v1/sync/cases"): workers_only(200),
+    ("GET", "/api/v1/sync/cases"): workers_only(200),
+    ("GET", "/sw.js"): PUBLIC,
+    ("HEAD", "/sw.js"): PUBLIC,
+    ("GET", "/manifest.webmanifest"): PUBLIC,
+    ("HEAD", "/manifest.webmanifest"): PUBLIC,
+    ("GET", "/static/{path:path}"): PUBLIC,
+    ("HEAD", "/static/{path:path}"): PUBLIC,
+    ("GET", "/{path:notapi}"): PUBLIC,
+}
+
+
+def app_routes(app: FastAPI) -> set[tuple[str, str]]:
+    """(method, path) of every route, including those of included routers."""
+
+    def walk(routes: Any) -> Any:
+        for route in routes:
+            nested = getattr(route, "effective_candidates", None)
+            if nested is not None:  # FastAPI's included router
+                yield from walk(nested())
+                yield from walk(route.effective_low_priority_routes())
+            elif hasattr(route, "routes") and not hasattr(route, "methods"):
+                yield from walk(route.routes)
+            else:
+                yield route
+
+    found = set()
+    for route in walk(app.routes):
+        for method in getattr(route, "methods", None) or ():
+            found.add((method, route.path))
+    return found
+
+
+def test_every_route_has_an_entry_in_the_matrix(app: FastAPI) -> None:
+    routes = app_routes(app)
+    assert len(routes) > 20  # the walk found the included routers' routes
+    missing = sorted(routes - MATRIX.keys())
+    assert not missing, f"routes without an authorization entry in MATRIX: {missing}"
+    stale = sorted(MATRIX.keys() - routes)
+    assert not stale, f"MATRIX entries for routes that no longer exist: {stale}"
+
+
+@pytest.fixture
+def callers(client: TestClient, session: Session) -> dict[str, Any]:
+    users = {role: make_user(session, Role(role)) for role in ROLES[1:]}
+    colleague = make_user(session, Role.worker)
+    tokens = {}
+    for role, user in users.items():
+        r = client.post("/api/v1/auth/login", json={"email": user.email, "password": PASSWORD})
+        tokens[role] = r.json()["token"]
+    worker = {"Authorization": f"Bearer {tokens['worker']}"}
+    case = client.post("/api/v1/cases", json={"country": "NG"}, headers=worker).json()
+    return {"users": users, "tokens": tokens, "colleague": colleague, "case_id": case["id"]}
+
+
+def _fill(path: str, ctx: dict[str, Any]) -> str:
+    return (
+        path.replace("{locale}", "en")
+        .replace("{slug}", "overview")
+        .replace("{case_id}", ctx["case_id"])
+        .replace("{user_id}", str(ctx["colleague"].id))
+        .replace("{path:path}", "app.css")
+        .replace("{path:notapi}", "en/cases")
+    )
+
+
+def _body(method: str, path: str, ctx: dict[str, Any]) -> Any:
+    if path == "/api/v1/auth/login":
+        return {"email": ctx["colleague"].email, "password": PASSWORD}
+    if path == "/api/v1/cases" and method == "POST":
+        return {"country": "NG"}
+    if path == "/api/v1/cases/{case_id}/workers":
+        return {"email": ctx["colleague"].email}
+    if path == "/api/v1/sync/cases" and method == "POST":
+        return {"device_id": "matrix-device-0001", "mutations": []}
+    return None
+
+
+def _headers(role: str, method: str, path: str, client: TestClient, ctx: dict[str, Any]) -> dict:  # type: ignore[type-arg]
+    if role == "anonymous":
+        return {}
+    token = ctx["tokens"][role]
+    if path == "/api/v1/auth/logout":  # a session of its own, so the others stay signed in
+        user = ctx["users"][role]
+        r = client.post("/api/v1/auth/login", json={"email": user.email, "password": PASSWORD})
+        token = r.json()["token"]
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_every_route_answers_each_caller_as_the_matrix_says(
+    app: FastAPI, client: TestClient, callers: dict[str, Any]
+) -> None:
+    # The colleague is on the case before the worker takes them off it again.
+    order = sorted(MATRIX, key=lambda k: (k[0] == "DELETE", k[1], k[0]))
+    wrong = []
+    for method, path in order:
+        for role in ROLES:
+            if (method, path) == ("DELETE", "/api/v1/cases/{case_id}/workers/{user_id}"):
+                client.post(
+                    f"/api/v1/cases/{callers['case_id']}/workers",
+                    json={"email": callers["colleague"].email},
+                    headers={"Authorization": f"Bearer {callers['tokens']['worker']}"},
+                )
+            client.cookies.clear()  # bearer tokens only: the login responses set cookies
+            response = client.request(
+                method,
+                _fill(path, callers),
+                json=_body(method, path, callers),
+                headers=_headers(role, method, path, client, callers),
+            )
+            expected = MATRIX[(method, path)][role]
+            if response.status_code != expected:
+                wrong.append(f"{method} {path} as {role}: {response.status_code} != {expected}")
+    assert not wrong, "\n".join(wrong)
