@@ -1,5 +1,6 @@
 """The ``homeward`` command line: serve, database migrations, seeding, users."""
 
+import socket
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -46,11 +47,19 @@ def serve(
             err=True,
         )
         raise typer.Exit(code=1)
+    host, port = host or settings.host, port or settings.port
+    if not _port_is_free(host, port):
+        typer.echo(
+            f"Port {port} on {host} is already in use. Pick another: "
+            f"HOMEWARD_PORT={port + 1} make run, or homeward serve --port {port + 1}.",
+            err=True,
+        )
+        raise typer.Exit(code=1)
     uvicorn.run(
         "app.main:create_app",
         factory=True,
-        host=host or settings.host,
-        port=port or settings.port,
+        host=host,
+        port=port,
         reload=reload,
         log_level=settings.log_level,
         # Client addresses are personal data: no access log unless HOMEWARD_ACCESS_LOG=true.
@@ -59,6 +68,16 @@ def serve(
         proxy_headers=True,
         forwarded_allow_ips=settings.trusted_proxy_list,
     )
+
+
+def _port_is_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
 
 
 @db_cli.command("upgrade")
