@@ -201,6 +201,30 @@ def edit_text(
     return previous
 
 
+def remove_text(
+    session: Session, model: type[TranslationRow], key: str, locale: str, source_locale: str = "en"
+) -> None:
+    """Removes one translation (readers of that locale then see the fallback), and commits."""
+    if locale == source_locale:
+        raise AppError(_("The source text cannot be removed; unpublish the item instead."))
+    owner, key_field = _OWNERS[model]
+    parent_field, _fields = TEXT_FIELDS[model]
+    parent = session.exec(select(owner).where(getattr(owner, key_field) == key)).one()
+    row = session.exec(
+        select(model).where(
+            getattr(model, parent_field) == parent.id,  # type: ignore[attr-defined]
+            model.locale == locale,
+        )
+    ).first()
+    if row is None:
+        return
+    before = all_guidance_hashes(session, source_locale)
+    session.delete(row)
+    session.flush()
+    content_changed(session, before, source_locale)
+    session.commit()
+
+
 # --- the guidance a case checklist was made from ---------------------------------------------
 
 

@@ -451,8 +451,11 @@ def test_stale_notice_links_to_the_english_original(
 
 
 def test_farsi_tool_page_says_it_is_shown_in_english(
-    new_page: Callable[..., Page], live_server: LiveServer
+    new_page: Callable[..., Page],
+    live_server: LiveServer,
+    untranslated: Callable[[str, str], None],
 ) -> None:
+    untranslated("tool-7-8", "fa")
     page = new_page("fa")
     fa = catalog(live_server, "fa")
     page.goto("/")
