@@ -171,10 +171,12 @@ def content_stamp() -> None:
 
 @cases_cli.command("purge")
 def cases_purge() -> None:
-    """Apply the retention periods: delete cases closed (or deleted) longer ago than
-    HOMEWARD_CLOSED_CASE_SERVER_DAYS, and sync bookkeeping older than
-    HOMEWARD_SYNC_RETENTION_DAYS. Devices drop closed cases after
+    """Apply every retention period (run daily): delete cases closed (or deleted) longer ago
+    than HOMEWARD_CLOSED_CASE_SERVER_DAYS; sync bookkeeping, the change feed's superseded
+    rows and worker removals older than HOMEWARD_SYNC_RETENTION_DAYS; sessions that can no
+    longer be used and stale sign-in throttles. Devices drop closed cases after
     HOMEWARD_CLOSED_CASE_DEVICE_DAYS on their next sync."""
+    from app.accounts.service import prune_sessions
     from app.cases.service import prune_removals, purge_closed_cases
     from app.cases.sync.pull import prune_bookkeeping
 
@@ -183,6 +185,7 @@ def cases_purge() -> None:
         cases = purge_closed_cases(session, settings.closed_case_server_days)
         records = prune_bookkeeping(session, settings.sync_retention_days)
         records["case_removals"] = prune_removals(session, settings.sync_retention_days)
+        records |= prune_sessions(session, settings)
     details = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in records.items())
     typer.echo(f"purged {cases} case(s); pruned {details}")
 
