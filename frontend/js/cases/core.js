@@ -310,14 +310,22 @@ export async function signOut(why = null) {
 }
 
 // "Wipe and exit": at once, without waiting for a sync in progress (its writes fail once the key
-// is gone). The session ends with a request that outlives the page (keepalive); if it cannot be
-// sent, the marker sends it on the next connection.
+// is gone). Then the session ends: waited for at most 2 s (the screen is blank already), and the
+// request outlives the page (keepalive); if it cannot be sent, the marker sends it on the next
+// connection.
 export async function wipeDevice() {
   await store.setMeta('logout_pending', true).catch(() => {});
   await eraseDevice();
-  if (navigator.onLine) {
-    fetch('/api/v1/auth/logout', { method: 'POST', headers: { 'X-Homeward-CSRF': '1' }, keepalive: true, cache: 'no-store' }).catch(() => {});
-  }
+  if (!navigator.onLine) return;
+  const logout = fetch('/api/v1/auth/logout', { method: 'POST', headers: { 'X-Homeward-CSRF': '1' }, keepalive: true, cache: 'no-store' });
+  const ended = await Promise.race([
+    logout.then(
+      (r) => r.ok || r.status === 401,
+      () => false,
+    ),
+    new Promise((resolve) => setTimeout(resolve, 2000, false)),
+  ]);
+  if (ended) await store.setMeta('logout_pending', false).catch(() => {});
 }
 
 // --- the lock ------------------------------------------------------------------------------------
