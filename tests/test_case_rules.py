@@ -18,9 +18,15 @@ from sqlmodel import Session
 
 from app.cases.models import CaseStage
 from app.cases.schemas import CaseCreate
-from app.cases.service import check_country, check_reference, reference_problem
+from app.cases.service import (
+    case_rules_json,
+    check_country,
+    check_reference,
+    reference_problem,
+)
+from app.cases.sync.registers import MAX_COUNTER
 from app.cases.sync.schemas import AddNoteMutation, EditNoteMutation
-from app.core.config import PROJECT_ROOT
+from app.core.config import PROJECT_ROOT, Settings, get_settings
 from app.core.errors import AppError
 from tests.factories import bearer, make_user
 
@@ -190,3 +196,33 @@ def test_the_pwa_keeps_no_copy_of_the_rules() -> None:
         assert not re.search(r"maxlength:\s*'?\d", text), f"{name} fixes a note length"
         assert "{1,8}" not in text and "{4,}" not in text, f"{name} copies reference patterns"
         assert "23456789BCDF" not in text, f"{name} copies the reference alphabet"
+
+
+def test_rules_serve_the_counter_bound_and_the_device_lock(rules: dict[str, Any]) -> None:
+    """Issue #9: the phone adopts no clock above what the server accepts, and its lock (idle,
+    background, wrong PINs) comes from the server's settings, in one place."""
+    assert rules["max_counter"] == MAX_COUNTER == 2**31 - 1
+    settings = get_settings()
+    assert rules["device"] == {
+        "pin_min_length": 6,
+        "lock_idle_minutes": settings.device_lock_idle_minutes,
+        "lock_hidden_minutes": settings.device_lock_hidden_minutes,
+        "max_pin_failures": settings.device_max_pin_failures,
+    }
+
+
+def test_device_lock_settings_reach_the_rules_and_their_etag() -> None:
+    base = Settings()
+    strict = Settings(
+        device_lock_idle_minutes=1, device_lock_hidden_minutes=0, device_max_pin_failures=3
+    )
+    body, etag = case_rules_json(strict)
+    assert json.loads(body)["device"] == {
+        "pin_min_length": 6,
+        "lock_idle_minutes": 1,
+        "lock_hidden_minutes": 0,
+        "max_pin_failures": 3,
+    }
+    assert etag != case_rules_json(base)[1]
+    with pytest.raises(ValidationError):
+        Settings(device_max_pin_failures=0)

@@ -39,12 +39,13 @@ from app.cases.schemas import (
     NoteOut,
 )
 from app.cases.sync.feed import record_case_changes
-from app.cases.sync.registers import CaseClocks, Register
+from app.cases.sync.registers import MAX_COUNTER, CaseClocks, Register
 from app.content.models import (
     ChecklistItem,
     ChecklistTemplate,
 )
 from app.content.write import current_version, guidance_hash
+from app.core.config import Settings, get_settings
 from app.core.errors import AppError, Conflict, NotFound
 from app.core.models import as_utc, utcnow
 from app.i18n import _
@@ -140,9 +141,14 @@ def check_country(code: str) -> str:
 # --- the rules the PWA checks before sending ------------------------------------------------
 
 
-def case_rules() -> dict[str, Any]:
+# The shortest PIN or passphrase a worker may choose for the case data on their phone.
+DEVICE_PIN_MIN_LENGTH = 6
+
+
+def case_rules(settings: Settings | None = None) -> dict[str, Any]:
     """What a phone checks before it sends a case or a note, taken from the validators above and
-    the API schemas (served by GET /api/v1/cases/rules; the PWA keeps no copy of its own)."""
+    the API schemas, the bound of the sync counters, and the lock of the case data on the phone
+    (served by GET /api/v1/cases/rules; the PWA keeps no copy of its own)."""
     reference = CaseCreate.model_json_schema()["properties"]["reference"]["anyOf"][0]
     note = TypeAdapter(NoteBody).json_schema()
     return {
@@ -157,13 +163,33 @@ def case_rules() -> dict[str, Any]:
         "countries": sorted(COUNTRIES),
         "stages": [stage.value for stage in CaseStage],
         "note": {"max_length": note["maxLength"]},
+        # The highest clock, seq and base_version the server accepts: a device never adopts a
+        # higher clock than this (a hostile value cannot push it past what it may send).
+        "max_counter": MAX_COUNTER,
+        "device": device_rules(settings or get_settings()),
     }
 
 
-@functools.cache
-def case_rules_json() -> tuple[bytes, str]:
+def device_rules(settings: Settings) -> dict[str, Any]:
+    """The lock of a worker's case data on the phone (docs/SECURITY.md, frontend/README.md)."""
+    return {
+        "pin_min_length": DEVICE_PIN_MIN_LENGTH,
+        "lock_idle_minutes": settings.device_lock_idle_minutes,
+        "lock_hidden_minutes": settings.device_lock_hidden_minutes,
+        "max_pin_failures": settings.device_max_pin_failures,
+    }
+
+
+def case_rules_json(settings: Settings | None = None) -> tuple[bytes, str]:
     """The rules as JSON bytes and their strong ETag (a hash of the bytes)."""
-    body = json.dumps(case_rules(), ensure_ascii=False, separators=(",", ":")).encode()
+    device = device_rules(settings or get_settings())
+    return _case_rules_json(tuple(device.items()))
+
+
+@functools.cache
+def _case_rules_json(device: tuple[tuple[str, Any], ...]) -> tuple[bytes, str]:
+    rules = {**case_rules(), "device": dict(device)}
+    body = json.dumps(rules, ensure_ascii=False, separators=(",", ":")).encode()
     return body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
 
 

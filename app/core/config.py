@@ -4,6 +4,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -69,6 +70,12 @@ class Settings(BaseSettings):
     closed_case_server_days: int = 365
     # Sync bookkeeping (applied mutations, change feed) is kept this long.
     sync_retention_days: int = 180
+    # The PWA's lock of a worker's case data on the phone (served in the case rules): it locks
+    # after this long without a touch, and when it was in the background longer than this;
+    # this many wrong PINs in a row erase the case data on the phone and sign out.
+    device_lock_idle_minutes: float = Field(default=10, gt=0)
+    device_lock_hidden_minutes: float = Field(default=5, ge=0)
+    device_max_pin_failures: int = Field(default=5, ge=1, le=100)
 
     def session_limits(self, role: str) -> tuple[int, int]:
         """(idle minutes, absolute days) for a session of this role."""

@@ -1,12 +1,13 @@
 // Homeward app shell: chrome (header, navigation, quick exit, update banner), preferences,
 // rendering of the current route, and keeping the downloaded bundles fresh.
 
+import * as vault from './cases/vault.js';
 import * as content from './content.js';
 import * as discreet from './discreet.js';
 import { edited, h, replaceChildren } from './dom.js';
 import { t } from './i18n.js';
 import * as languages from './languages.js';
-import { quickExitButton, setupQuickExit } from './quickexit.js';
+import { quickExit, quickExitButton, setupQuickExit } from './quickexit.js';
 import * as router from './router.js';
 import { paths } from './router.js';
 import * as store from './store.js';
@@ -34,15 +35,33 @@ const NAV = [
   ['settings', () => t('Settings')],
 ];
 
-// Whether an outreach worker is signed in on this device (cases/core.js keeps the user there).
-const workerSignedIn = () => store.get('syncmeta', 'user').then(Boolean, () => false);
+// Whether this device holds an outreach worker's case data (locked or not; cases/vault.js).
+const workerSignedIn = () =>
+  vault.state().then(
+    (s) => s !== 'none',
+    () => false,
+  );
+const WORKER_ROUTES = new Set(['signin', 'cases', 'casenew', 'case']);
+
+// "Wipe and exit" (workers): blank the screen, delete the whole worker database and end the
+// session, then leave like quick exit. One tap, no question: it is for an emergency.
+async function wipeAndExit() {
+  document.title = '';
+  document.body.replaceChildren();
+  try {
+    await (await import('./cases/core.js')).wipeDevice();
+  } finally {
+    quickExit();
+  }
+}
 
 function buildChrome() {
   const updateText = h('p', null, t('Update available'));
   const updateBtn = h('button', { type: 'button', class: 'primary' }, t('Update now'));
   const update = h('div', { class: 'update', hidden: true, role: 'status' }, updateText, updateBtn);
   const brand = h('a', { class: 'brand', href: '/' }, t('Homeward'));
-  const header = h('header', { class: 'bar' }, brand, quickExitButton(), update);
+  const wipe = h('button', { type: 'button', class: 'wipe-exit', 'data-wipe-exit': '', hidden: true, onclick: wipeAndExit }, t('Wipe and exit'));
+  const header = h('header', { class: 'bar' }, brand, quickExitButton(), wipe, update);
   const main = h('main', { id: 'main', tabindex: '-1' });
   const nav = h('nav', { class: 'tabs', 'aria-label': t('Main'), hidden: true }, h('ul'));
   const skip = h('a', { class: 'skip', href: '#main' }, t('Skip to content'));
@@ -51,7 +70,7 @@ function buildChrome() {
     main.focus();
   });
   document.body.replaceChildren(skip, header, main, nav);
-  ui = { brand, main, nav, update, updateBtn, updateText, skip, exit: header.querySelector('[data-quick-exit]') };
+  ui = { brand, main, nav, update, updateBtn, updateText, skip, wipe, exit: header.querySelector('[data-quick-exit]') };
 }
 
 // The chrome is built once; its labels follow the UI language of every render.
@@ -59,6 +78,7 @@ function labelChrome() {
   ui.brand.textContent = t('Homeward');
   ui.skip.textContent = t('Skip to content');
   ui.exit.textContent = t('Quick exit');
+  ui.wipe.textContent = t('Wipe and exit');
   ui.updateText.textContent = t('Update available');
   ui.updateBtn.textContent = t('Update now');
   ui.nav.setAttribute('aria-label', t('Main'));
@@ -74,6 +94,7 @@ function offerUpdate(accept) {
 
 function renderNav(route, worker) {
   const l = route.locale;
+  ui.wipe.hidden = !worker;
   ui.brand.setAttribute('href', l ? paths.home(l) : '/');
   ui.nav.hidden = !l || !content.bundle();
   if (ui.nav.hidden) return;
@@ -113,7 +134,11 @@ async function ensureBundle(locale, main) {
 }
 
 // Outreach workers' screens load on demand (the files are precached, so this works offline too).
-const worker = (file, name) => async (root, ctx) => (await import(`./cases/${file}`))[name](root, ctx);
+// While the case data is locked, every one of them is the PIN screen.
+const worker = (file, name) => async (root, ctx) => {
+  if ((await vault.state()) === 'locked') return (await import('./cases/lock.js')).lockView(root, ctx);
+  return (await import(`./cases/${file}`))[name](root, ctx);
+};
 
 const VIEWS = {
   signin: worker('signin.js', 'signinView'),
@@ -175,7 +200,7 @@ export async function render({ quiet = false } = {}) {
   delete main.dataset.refreshDeferred;
   if (discreet.active()) document.title = discreet.NAME;
   else document.title = title && title !== t('Homeward') ? `${title} · ${t('Homeward')}` : t('Homeward');
-  main.dataset.view = view === welcome ? 'welcome' : view === notDownloaded ? 'not-downloaded' : route.name;
+  main.dataset.view = ctx.viewName || (view === welcome ? 'welcome' : view === notDownloaded ? 'not-downloaded' : route.name);
   languages.keepEnglish();
   if (quiet) return;
   if (!(route.hash && router.focusHash())) {
@@ -224,8 +249,19 @@ async function boot() {
   await render();
   refresh();
   window.addEventListener('online', refresh);
-  // A worker's cases sync on open; the sync code loads only on a device that holds worker data.
-  store.all('syncmeta').then((m) => m.length && import('./cases/core.js').then((s) => s.boot()));
+  // A worker's cases sync on open (once unlocked); the sync code loads only on a device that
+  // holds worker data or a sign-out to send.
+  if ((await workerSignedIn()) || (await store.getMeta('logout_pending', false))) import('./cases/core.js').then((s) => s.boot());
+  // Locked (idle, hidden, another tab) or erased: nothing of a case stays on screen.
+  const leave = (e) => {
+    for (const d of document.querySelectorAll('dialog')) d.remove();
+    const route = router.parse();
+    if (!WORKER_ROUTES.has(route.name)) render({ quiet: true });
+    else if (e.type === 'wiped' && route.name !== 'signin') router.navigate(paths.signin(route.locale));
+    else render();
+  };
+  vault.events.addEventListener('locked', leave);
+  vault.events.addEventListener('wiped', leave);
 }
 
 boot();

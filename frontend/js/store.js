@@ -2,13 +2,13 @@
 //   bundles: {locale, version, etag, bytes, fetched_at, data, catalog}   one language per record (catalog: UI strings)
 //   meta:    {key, value}                                       preferences, locale list, markers
 //   steps:   {id: "<checklist>/<item>", done, at}               the user's own ticks ("my steps")
-// Signed-in outreach workers only (v2; all three are wiped on sign-out, see cases/core.js):
-//   cases:    {id, server, view}   last pulled snapshot, and that snapshot with pending changes applied
-//   outbox:   mutation (keyPath seq) offline changes in order, written in the same transaction as the case
-//   syncmeta: {key, value}         user, device/seq/clock/cursor/last sync, notices, rejected changes
+// Outreach workers' case data is NOT here: it lives encrypted in its own database (cases/vault.js).
+// Version 2 of the app kept it in plain stores `cases`, `outbox`, `syncmeta` of this database;
+// on a device that has them, cases/core.js takes their records into the encrypted database at the
+// next sign-in and empties them (new devices never get them).
 const DB_NAME = 'homeward';
 const DB_VERSION = 2;
-export const CASE_STORES = ['cases', 'outbox', 'syncmeta'];
+export const CASE_STORES = ['cases', 'outbox', 'syncmeta']; // the plain stores of version 2
 let dbp = null;
 
 export function openDb() {
@@ -20,9 +20,6 @@ export function openDb() {
         if (!db.objectStoreNames.contains('bundles')) db.createObjectStore('bundles', { keyPath: 'locale' });
         if (!db.objectStoreNames.contains('meta')) db.createObjectStore('meta', { keyPath: 'key' });
         if (!db.objectStoreNames.contains('steps')) db.createObjectStore('steps', { keyPath: 'id' });
-        if (!db.objectStoreNames.contains('cases')) db.createObjectStore('cases', { keyPath: 'id' });
-        if (!db.objectStoreNames.contains('outbox')) db.createObjectStore('outbox', { keyPath: 'seq' });
-        if (!db.objectStoreNames.contains('syncmeta')) db.createObjectStore('syncmeta', { keyPath: 'key' });
       };
       r.onsuccess = () => {
         const db = r.result;

@@ -25,9 +25,20 @@ from tests.browser.helpers import first_run, wait_sw_activated, wait_view
 pytestmark = pytest.mark.browser
 
 PASSWORD = "a long and good test password"
+PIN = "493817"  # the PIN chosen for the case data on the phone at sign-in
 axe = Axe()
 
+# The worker's records as the app reads them: decrypted in the page, with the key in memory.
 READ_IDB = """async (stores) => {
+  const vault = await import('/static/js/cases/vault.js');
+  return vault.tx(stores, 'readonly', async (os) => {
+    const out = {};
+    for (const s of stores) out[s] = await os(s).all();
+    return out;
+  });
+}"""
+# The guide's database (bundles, meta, steps), in clear.
+READ_GUIDE_IDB = """async (stores) => {
   const db = await new Promise((resolve, reject) => {
     const r = indexedDB.open('homeward');
     r.onsuccess = () => resolve(r.result);
@@ -43,6 +54,7 @@ READ_IDB = """async (stores) => {
   db.close();
   return out;
 }"""
+DATABASES = "async () => (await indexedDB.databases()).map((d) => d.name)"
 CACHED_URLS = """async () => {
   const urls = [];
   for (const name of await caches.keys()) {
@@ -89,7 +101,20 @@ def server_case(live_server: LiveServer, email: str, case_id: str) -> dict[str, 
 
 
 def idb(page: Page, *stores: str) -> dict[str, list[dict[str, Any]]]:
+    """The worker's records (cases, outbox, syncmeta), decrypted by the unlocked app."""
     return page.evaluate(READ_IDB, list(stores))
+
+
+def guide_idb(page: Page, *stores: str) -> dict[str, list[dict[str, Any]]]:
+    return page.evaluate(READ_GUIDE_IDB, list(stores))
+
+
+def unlock(page: Page, view: str, pin: str = PIN) -> None:
+    """After a reload the case data is locked: enter the PIN, land on ``view``."""
+    wait_view(page, "lock")
+    page.get_by_label("PIN or passphrase").fill(pin)
+    page.get_by_role("button", name="Unlock").click()
+    wait_view(page, view)
 
 
 def sign_in(page: Page, email: str, *, fresh: bool = True) -> None:
@@ -100,6 +125,10 @@ def sign_in(page: Page, email: str, *, fresh: bool = True) -> None:
     wait_view(page, "signin")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
+    choose = page.get_by_label("Choose a PIN or passphrase for this phone")
+    if choose.count():  # no case data on this phone yet: a PIN protects it
+        choose.fill(PIN)
+        page.get_by_label("The same PIN or passphrase again").fill(PIN)
     page.get_by_role("button", name="Sign in").click()
     wait_view(page, "cases")
 
@@ -233,9 +262,9 @@ def test_offline_edits_survive_a_reload_and_reach_the_server(
     add_item_note(page, first["key"], "Prefers a female interpreter.")
     expect(pending(page)).to_have_text("3 changes waiting to be sent")
 
-    # Reload with no network: everything is still there, and still waiting.
+    # Reload with no network: locked; with the PIN everything is still there, and still waiting.
     page.reload()
-    wait_view(page, "case")
+    unlock(page, "case")
     expect(item_box(page, first["key"])).to_be_checked()
     expect(item_box(page, third["key"])).to_be_checked()
     expect(item_box(page, pre_return[1]["key"])).not_to_be_checked()
@@ -307,7 +336,7 @@ def test_two_workers_conflict_offline_and_converge(
     colleagues.get_by_label("Add a colleague by their email").fill(ben)
     colleagues.get_by_role("button", name="Add colleague").click()
     expect(colleagues.get_by_role("status")).to_have_text(f"{ben} can now see this case.")
-    expect(colleagues.locator(".workers li")).to_have_text(sorted([anna, ben]))
+    expect(colleagues.locator(".workers li > span")).to_have_text(sorted([anna, ben]))
 
     # Ben signs in on his phone and gets the case.
     page_b = second_context.new_page()
@@ -405,10 +434,11 @@ def test_sign_out_with_unsent_changes_warns_then_wipes_the_device(
     # One change: the whole dialog speaks of one (issue #8: "delete them" for one change).
     dialog.get_by_role("button", name="Sign out and delete it", exact=True).click()
     wait_view(page, "signin")
-    stored = idb(page, "cases", "outbox", "syncmeta", "bundles")
-    assert stored["cases"] == [] and stored["outbox"] == []
-    assert stored["syncmeta"] == [{"key": "logout_pending", "value": True}]  # no case data
-    assert [b["locale"] for b in stored["bundles"]] == ["en"]  # the guide stays
+    # The whole worker database is gone (not only its records); the guide stays.
+    assert "homeward-worker" not in page.evaluate(DATABASES)
+    stored = guide_idb(page, "meta", "bundles")
+    assert {"key": "logout_pending", "value": True} in stored["meta"]  # nothing about cases
+    assert [b["locale"] for b in stored["bundles"]] == ["en"]
 
     # Signed out offline: the session ends on the server as soon as there is a connection.
     with page.expect_response("**/api/v1/auth/logout") as logout:
@@ -441,8 +471,8 @@ def test_an_expired_session_keeps_the_outbox_until_the_worker_signs_in_again(
     expect(pending(page)).to_have_text("1 change waiting to be sent")
     assert len(idb(page, "outbox")["outbox"]) == 1
 
-    page.reload()  # still known after a restart, still nothing lost
-    wait_view(page, "case")
+    page.reload()  # still known after a restart (and the PIN), still nothing lost
+    unlock(page, "case")
     expect(state).to_have_attribute("data-sync-state", "auth")
     expect(item_box(page, pre_return[1]["key"])).to_be_checked()
 
@@ -469,6 +499,8 @@ def test_worker_screens_have_no_accessibility_violations(
     assert_accessible(page, "sign-in")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Choose a PIN or passphrase for this phone").fill(PIN)
+    page.get_by_label("The same PIN or passphrase again").fill(PIN)
     page.get_by_role("button", name="Sign in").click()
     wait_view(page, "cases")
     assert_accessible(page, "cases list, empty")
@@ -534,20 +566,15 @@ def test_a_refused_change_is_shown_and_does_not_block_the_others(
     expect(refused).to_have_count(0)
 
 
-FLAG_GUIDANCE = """(caseId) => new Promise((resolve) => {
-  const open = indexedDB.open('homeward');
-  open.onsuccess = () => {
-    const tx = open.result.transaction('cases', 'readwrite');
-    const store = tx.objectStore('cases');
-    store.get(caseId).onsuccess = (e) => {
-      const rec = e.target.result;
-      rec.server.checklists[0].guidance_updated = true;
-      rec.view.checklists[0].guidance_updated = true;
-      store.put(rec);
-    };
-    tx.oncomplete = () => { open.result.close(); resolve(); };
-  };
-})"""
+FLAG_GUIDANCE = """async (caseId) => {
+  const vault = await import('/static/js/cases/vault.js');
+  await vault.tx(['cases'], 'readwrite', async (os) => {
+    const rec = await os('cases').get(caseId);
+    rec.server.checklists[0].guidance_updated = true;
+    rec.view.checklists[0].guidance_updated = true;
+    await os('cases').put(rec);
+  });
+}"""
 
 
 def test_guidance_updated_is_shown_and_can_be_marked_reviewed(
@@ -561,7 +588,7 @@ def test_guidance_updated_is_shown_and_can_be_marked_reviewed(
     wait_all_sent(page)
     page.evaluate(FLAG_GUIDANCE, case_id)
     page.goto("/en/cases")
-    wait_view(page, "cases")
+    unlock(page, "cases")
     expect(page.locator(f"[data-case='{case_id}']")).to_contain_text("Guidance updated — review")
     page.locator(f"[data-case='{case_id}'] a").click()
     wait_view(page, "case")

@@ -104,7 +104,7 @@ def test_a_half_typed_note_survives_a_guide_update_and_a_sync(
 
     # Once the worker leaves the field, the screen catches up, and the draft is still there.
     page.get_by_role("heading", level=1).click()
-    expect(page.locator("[data-colleagues] .workers li")).to_have_text(sorted([anna, ben]))
+    expect(page.locator("[data-colleagues] .workers li > span")).to_have_text(sorted([anna, ben]))
     expect(page.locator(f"[data-checklist='{SLUG}'] h2")).to_have_text(
         "Before the return (revised)"
     )

@@ -182,7 +182,32 @@ function colleagueForm(caseId) {
           auth: t('Sign in again to send your changes. Nothing on this device has been deleted.'),
         }[err] || t('This did not work. Try again later.');
   });
-  return form;
+  return { form, status };
+}
+
+// Take a colleague off the case (online only): they no longer see it, and their phones erase it
+// on their next sync. The case always keeps one worker (409).
+function removeButton(c, email, userId, status) {
+  const b = h(
+    'button',
+    { type: 'button', class: 'secondary small', 'data-remove-worker': userId, 'aria-label': t('Take {email} off this case', { email }) },
+    t('Take off the case'),
+  );
+  b.addEventListener('click', async () => {
+    const text = t('{email} will no longer see this case, and it is deleted from their phone the next time it syncs.', { email });
+    if (!(await confirmDialog(t('Take {email} off case {reference}?', { email, reference: c.reference }), text, t('Take off the case')))) return;
+    status.textContent = t('Taking {email} off the case…', { email });
+    const err = await core.removeColleague(c.id, userId);
+    status.textContent = !err
+      ? t('{email} is no longer on this case.', { email })
+      : {
+          offline: t('Taking a colleague off a case needs a connection.'),
+          last: t('{email} is the last worker on this case. A case always keeps one worker.', { email }),
+          unknown: t('{email} is not on this case any more.', { email }),
+          auth: t('Sign in again to send your changes. Nothing on this device has been deleted.'),
+        }[err] || t('This did not work. Try again later.');
+  });
+  return b;
 }
 
 export async function caseView(root, ctx) {
@@ -202,6 +227,7 @@ export async function caseView(root, ctx) {
   noteMax = rules ? rules.note.max_length : null;
   const panel = syncPanel(ctx.stale);
   const colleagues = colleagueForm(id);
+  const me = await core.getUser();
   const body = live((frag, d) => {
     const c = d.cases.find((x) => x.id === id);
     if (!c || c.deleted) return add(frag, h('p', { class: 'notice' }, t('This case was deleted or is no longer on this device.')));
@@ -254,9 +280,12 @@ export async function caseView(root, ctx) {
         h(
           'ul',
           { class: 'workers' },
-          c.workers.map((w) => h('li', null, w)),
+          c.workers.map((w, i) => {
+            const uid = c.worker_ids?.[i];
+            return h('li', { 'data-worker': w }, h('span', null, w), uid && uid !== me?.id && c.workers.length > 1 && removeButton(c, w, uid, colleagues.status));
+          }),
         ),
-        colleagues,
+        colleagues.form,
       ),
       h('section', null, h('h2', null, t('Delete')), del),
     );

@@ -39,6 +39,20 @@ export function baseVersion(m, server, inflight) {
   return undefined;
 }
 
+// The Lamport clock after seeing `seen` (the highest clock of a pulled case): max(current, seen),
+// but never above `bound` (the server's max_counter from the case rules) and never from a value
+// that is not a whole number. A colleague's device could have sent a hostile clock (2**31-1, or
+// more): adopting it unbounded would make every later change of this device unacceptable.
+export function adoptClock(current, seen, bound = Number.MAX_SAFE_INTEGER) {
+  const limit = Number.isSafeInteger(bound) && bound > 0 ? bound : Number.MAX_SAFE_INTEGER;
+  const now = Number.isSafeInteger(current) && current > 0 ? Math.min(current, limit) : 0;
+  const s = typeof seen === 'string' && /^\d+$/.test(seen) ? Number(seen) : seen;
+  return Number.isSafeInteger(s) && s > now ? Math.min(s, limit) : now;
+}
+
+// The clock of the next change: +1, up to the bound (at the bound, ties go to the device id).
+export const nextClock = (current, bound = Number.MAX_SAFE_INTEGER) => Math.min(adoptClock(current, 0, bound) + 1, adoptClock(bound, 0, bound));
+
 export function maxClock(c) {
   let m = Number(c.clocks.max || 0);
   for (const cl of c.checklists) for (const s of Object.values(cl.items)) m = Math.max(m, s.clock || 0);

@@ -127,6 +127,7 @@ export function syncError(error) {
       forbidden: t('The server refused this account or this device. Your changes are kept on this device.'),
       network: t('The server could not be reached. Your changes are kept; Homeward will try again.'),
       server: t('The server had a problem. Your changes are kept; Homeward will try again.'),
+      busy: t('The server is busy. Your changes are kept and sent by themselves in a moment.'),
     }[error] || ''
   );
 }
