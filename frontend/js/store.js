@@ -6,8 +6,9 @@
 //   cases:    {id, server, view}   last pulled snapshot, and that snapshot with pending changes applied
 //   outbox:   mutation (keyPath seq) offline changes in order, written in the same transaction as the case
 //   syncmeta: {key, value}         user, device/seq/clock/cursor/last sync, notices, rejected changes
+// Anyone (v3, field/feedback.js): feedback: {id, ...} readers' feedback waiting to be sent
 const DB_NAME = 'homeward';
-const DB_VERSION = 2;
+const DB_VERSION = 3;
 export const CASE_STORES = ['cases', 'outbox', 'syncmeta'];
 let dbp = null;
 
@@ -23,6 +24,7 @@ export function openDb() {
         if (!db.objectStoreNames.contains('cases')) db.createObjectStore('cases', { keyPath: 'id' });
         if (!db.objectStoreNames.contains('outbox')) db.createObjectStore('outbox', { keyPath: 'seq' });
         if (!db.objectStoreNames.contains('syncmeta')) db.createObjectStore('syncmeta', { keyPath: 'key' });
+        if (!db.objectStoreNames.contains('feedback')) db.createObjectStore('feedback', { keyPath: 'id' });
       };
       r.onsuccess = () => {
         const db = r.result;
