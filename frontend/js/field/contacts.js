@@ -1,7 +1,7 @@
 // Help organisations by country of return, as entered by the administrators of this server
 // (/api/v1/contacts, stored on the device in `meta` → `contacts` by sync.js): searchable
 // offline, phone numbers as tel: links. Homeward ships none: it never invents an organisation.
-import { h } from '../dom.js';
+import { add, h } from '../dom.js';
 import { formatList, t } from '../i18n.js';
 import { languageName } from '../languages.js';
 import { paths } from '../router.js';
@@ -64,7 +64,8 @@ export async function contactsView(root, ctx) {
   country.addEventListener('change', show);
   query.addEventListener('input', show);
   show();
-  root.append(
+  add(
+    root,
     upLink(paths.home(l), t('Back to home')),
     h('h1', null, t('Help in your country')),
     h('p', { class: 'lead' }, t('Organisations that help people who return, by country: what they do, how to reach them, which languages they speak.')),

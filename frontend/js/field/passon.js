@@ -3,7 +3,7 @@
 // inside, no script, its date and content version written in it. Shared through the phone's
 // share sheet (Web Share API with files: Bluetooth, messaging apps) or saved as a download.
 import * as content from '../content.js';
-import { h } from '../dom.js';
+import { add, h } from '../dom.js';
 import { formatDate, t } from '../i18n.js';
 import { direction, nativeName } from '../languages.js';
 import { paths } from '../router.js';
@@ -16,8 +16,8 @@ const STYLE = `body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto 
 h1{font-size:1.6rem}h2{font-size:1.3rem;border-block-start:2px solid #0b4f5c;padding-block-start:1rem;margin-block-start:2rem}h3{font-size:1.05rem}
 a{color:#0b4f5c}.meta,.hint{color:#4a4a4a;font-size:.92rem}.note{background:#fff4ce;padding:.5rem .75rem;border-inline-start:4px solid #8a6d00}
 table{border-collapse:collapse;display:block;overflow-x:auto}th,td{border:1px solid #c4cfd2;padding:.3rem .5rem;text-align:start;vertical-align:top}
-dt{font-weight:700}dd{margin-inline-start:0;margin-block-end:.75rem}.url{overflow-wrap:anywhere}
-@media print{h2{break-before:page}nav{display:none}}`;
+section>h2{font-size:1.3rem}.body h2{font-size:1.1rem;border:0;padding:0;margin-block-start:1.2rem}dt{font-weight:700}dd{margin-inline-start:0;margin-block-end:.75rem}.url{overflow-wrap:anywhere}
+@media print{section{break-before:page}nav{display:none}}`;
 
 // Links between pages of the app become links inside the file; others stay as they are.
 function localiseLinks(html, slugs) {
@@ -52,7 +52,7 @@ export function buildGuideHtml({ bundle, items, checklists, glossary, labels, ma
   for (const it of items) {
     parts.push(`<section id="${esc(it.slug)}"${attrs(it)}><h2>${esc(it.title)}</h2>`);
     if (it.summary) parts.push(`<p><strong>${esc(it.summary)}</strong></p>`);
-    parts.push(localiseLinks(it.body_html || '', slugs));
+    parts.push(`<div class="body">${localiseLinks(it.body_html || '', slugs)}</div>`);
     if (it.sources?.length) {
       parts.push(`<h3>${esc(labels.sources)}</h3><ol>`);
       for (const s of it.sources) parts.push(`<li dir="auto">${esc(s.title)} — <a class="url" dir="ltr" href="${esc(s.url)}">${esc(s.url)}</a></li>`);
@@ -138,7 +138,8 @@ export function passOnView(root, ctx) {
   } catch {
     shareBtn.hidden = true;
   }
-  root.append(
+  add(
+    root,
     upLink(paths.settings(l), t('Back to settings')),
     h('h1', null, t('Pass the guide on')),
     h(

@@ -2,7 +2,7 @@
 // on a new page when printed, sources as numbered footnotes with their addresses written out
 // (paper has no links). Everything comes from the stored bundle, so it prints offline.
 import * as content from '../content.js';
-import { h } from '../dom.js';
+import { add, h } from '../dom.js';
 import { formatDate, t } from '../i18n.js';
 import { bdi, fillNodes, notices, textAttrs } from '../notices.js';
 import { paths } from '../router.js';
@@ -37,7 +37,8 @@ export function printView(root, ctx) {
   const chapter = content.items().filter((i) => i.kind === 'overview' || i.kind === 'tool');
   const printBtn = h('button', { type: 'button', class: 'primary', 'data-print': '' }, t('Print'));
   printBtn.addEventListener('click', () => window.print());
-  root.append(
+  add(
+    root,
     upLink(paths.home(l), t('Back to home')),
     h('h1', null, t('The whole chapter')),
     h(

@@ -3,7 +3,7 @@
 // article, with a one-line summary in the reader's language (/static/protocol/{l}.json,
 // precached) and links to every item whose `articles` cite it (computed from the bundle).
 import * as content from '../content.js';
-import { h } from '../dom.js';
+import { add, h } from '../dom.js';
 import { t } from '../i18n.js';
 import { direction } from '../languages.js';
 import { bdi, fillNodes, textAttrs } from '../notices.js';
@@ -84,7 +84,8 @@ export async function protocolView(root, ctx) {
       ),
     );
   });
-  root.append(
+  add(
+    root,
     upLink(paths.home(l), t('Back to home')),
     h('h1', null, t('The Protocol and the tools')),
     h(

@@ -3,7 +3,7 @@
 // text (Web Share API where present, the clipboard otherwise). Nothing is sent to the server;
 // the picks stay on this device (`meta` → `sheet`) until the reader clears them.
 import * as content from '../content.js';
-import { h, nextId } from '../dom.js';
+import { add, h, nextId, replaceChildren } from '../dom.js';
 import { formatDate, t } from '../i18n.js';
 import { textAttrs } from '../notices.js';
 import { paths } from '../router.js';
@@ -59,7 +59,8 @@ export async function stepsSheetView(root, ctx) {
       status.textContent = t('Choose at least one step first.');
       return;
     }
-    sheet.replaceChildren(
+    replaceChildren(
+      sheet,
       h('h2', { id: 'sheet-title' }, title),
       h('p', { class: 'hint' }, made()),
       gs.map((g) =>
@@ -110,7 +111,8 @@ export async function stepsSheetView(root, ctx) {
     for (const b of root.querySelectorAll('fieldset input[type=checkbox]')) b.checked = false;
     sheet.hidden = true;
   });
-  root.append(
+  add(
+    root,
     upLink(paths.checklists(l), t('All checklists')),
     h('h1', { class: 'no-print' }, title),
     h('p', { class: 'lead no-print' }, t('Tick the steps that apply to you, then make a one-page sheet to print or to keep on your phone.')),

@@ -174,26 +174,27 @@ export function itemView(root, ctx) {
     : null;
 
   const tools = h('div', { class: 'item-tools', 'data-item-tools': '' });
+  const article = h(
+    'article',
+    { class: 'item', 'data-slug': it.slug },
+    it.tool_number ? h('p', { class: 'kicker' }, t('Tool {number}', { number: it.tool_number })) : null,
+    h('h1', text, it.title),
+    notices(it, (to) => paths.item(to, it)),
+    it.summary ? h('p', { class: 'lead', ...text }, it.summary) : null,
+    prose,
+    articles,
+    checklists,
+    termsSection,
+    sourcesList(it.sources),
+  );
   root.append(
     upLink(paths.home(l), t('Back to home')),
     backToTranslation(ctx.route, (from) => paths.item(from, it)),
-    h(
-      'article',
-      { class: 'item', 'data-slug': it.slug },
-      it.tool_number ? h('p', { class: 'kicker' }, t('Tool {number}', { number: it.tool_number })) : null,
-      h('h1', text, it.title),
-      notices(it, (to) => paths.item(to, it)),
-      it.summary ? h('p', { class: 'lead', ...text }, it.summary) : null,
-      prose,
-      articles,
-      checklists,
-      termsSection,
-      sourcesList(it.sources),
-    ),
+    article,
     tools,
     popup.dialog,
   );
   // Print, QR code, read aloud (returnee pages) and feedback load on demand (field/).
-  import('../field/itemtools.js').then((m) => m.mountItemTools(tools, it, l, { readable: it.kind === 'page' ? root.querySelector('article.item') : null }));
+  import('../field/itemtools.js').then((m) => m.mountItemTools(tools, it, l, { readable: it.kind === 'page' ? article : null }));
   return it.title;
 }
