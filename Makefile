@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: install run test lint format test-js test-sqlite test-postgres clean i18n-extract i18n-update i18n-init i18n-compile
+.PHONY: install run user test lint format test-js test-sqlite test-postgres clean i18n-extract i18n-update i18n-init i18n-compile
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,15 @@ run: install
 	$(BIN)/homeward db upgrade
 	$(BIN)/homeward seed
 	$(BIN)/homeward serve
+
+## Create an account to try the worker screens: make user EMAIL=you@example.org [ROLE=worker]
+## (asks for the password; the database is the one `make run` uses)
+ROLE ?= worker
+user: install
+	@test -n "$(EMAIL)" || { echo "Usage: make user EMAIL=you@example.org [ROLE=worker|editor|translator|admin]" >&2; exit 2; }
+	$(BIN)/homeward db upgrade
+	@read -rsp "Password for $(EMAIL) (12+ characters, not a common one): " pw && echo && \
+		printf '%s' "$$pw" | $(BIN)/homeward users create --email "$(EMAIL)" --role $(ROLE) --password-stdin
 
 ## Lint, then the whole suite on SQLite and (when reachable) on PostgreSQL
 test: install lint test-js test-sqlite test-postgres

@@ -1,5 +1,6 @@
 """The ``homeward`` command line: serve, database migrations, seeding, users."""
 
+import socket
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -46,11 +47,19 @@ def serve(
             err=True,
         )
         raise typer.Exit(code=1)
+    host, port = host or settings.host, port or settings.port
+    if not _port_is_free(host, port):
+        typer.echo(
+            f"Port {port} on {host} is already in use. Pick another: "
+            f"HOMEWARD_PORT={port + 1} make run, or homeward serve --port {port + 1}.",
+            err=True,
+        )
+        raise typer.Exit(code=1)
     uvicorn.run(
         "app.main:create_app",
         factory=True,
-        host=host or settings.host,
-        port=port or settings.port,
+        host=host,
+        port=port,
         reload=reload,
         log_level=settings.log_level,
         # Client addresses are personal data: no access log unless HOMEWARD_ACCESS_LOG=true.
@@ -59,6 +68,16 @@ def serve(
         proxy_headers=True,
         forwarded_allow_ips=settings.trusted_proxy_list,
     )
+
+
+def _port_is_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
 
 
 @db_cli.command("upgrade")
@@ -152,10 +171,12 @@ def content_stamp() -> None:
 
 @cases_cli.command("purge")
 def cases_purge() -> None:
-    """Apply the retention periods: delete cases closed (or deleted) longer ago than
-    HOMEWARD_CLOSED_CASE_SERVER_DAYS, and sync bookkeeping older than
-    HOMEWARD_SYNC_RETENTION_DAYS. Devices drop closed cases after
+    """Apply every retention period (run daily): delete cases closed (or deleted) longer ago
+    than HOMEWARD_CLOSED_CASE_SERVER_DAYS; sync bookkeeping, the change feed's superseded
+    rows and worker removals older than HOMEWARD_SYNC_RETENTION_DAYS; sessions that can no
+    longer be used and stale sign-in throttles. Devices drop closed cases after
     HOMEWARD_CLOSED_CASE_DEVICE_DAYS on their next sync."""
+    from app.accounts.service import prune_sessions
     from app.cases.service import prune_removals, purge_closed_cases
     from app.cases.sync.pull import prune_bookkeeping
 
@@ -164,6 +185,7 @@ def cases_purge() -> None:
         cases = purge_closed_cases(session, settings.closed_case_server_days)
         records = prune_bookkeeping(session, settings.sync_retention_days)
         records["case_removals"] = prune_removals(session, settings.sync_retention_days)
+        records |= prune_sessions(session, settings)
     details = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in records.items())
     typer.echo(f"purged {cases} case(s); pruned {details}")
 

@@ -54,13 +54,13 @@ def _wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: f
 
 
 def run_live_server(
-    root: Path, databases: ThrowawayDatabases, **settings: str
+    root: Path, databases: ThrowawayDatabases, database_url: str | None = None, **settings: str
 ) -> Iterator[LiveServer]:
     """Starts a server (extra ``HOMEWARD_*`` settings as keyword arguments), yields it,
-    and stops it."""
+    and stops it. By default on a new database; ``database_url`` shares one."""
     frontend = root / "frontend"
     shutil.copytree(PROJECT_ROOT / "frontend", frontend)
-    database_url = databases.new_url()
+    database_url = database_url or databases.new_url()
     env = {
         **os.environ,
         "HOMEWARD_DATABASE_URL": database_url,

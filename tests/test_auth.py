@@ -102,8 +102,9 @@ def test_cookie_requests_that_change_state_need_the_csrf_header(
 
 
 def test_idle_sessions_expire(client: TestClient, session: Session) -> None:
-    headers = bearer(client, make_user(session))
-    record = session.exec(select(UserSession)).all()[-1]
+    user = make_user(session)
+    headers = bearer(client, user)
+    record = session.exec(select(UserSession).where(UserSession.user_id == user.id)).one()
     record.last_seen_at = record.last_seen_at - timedelta(
         minutes=get_settings().session_idle_minutes + 1
     )
@@ -143,8 +144,9 @@ def test_failed_logins_are_throttled_per_address_across_accounts(
 
 
 def test_sessions_end_at_their_absolute_expiry(client: TestClient, session: Session) -> None:
-    headers = bearer(client, make_user(session))
-    record = session.exec(select(UserSession)).all()[-1]
+    user = make_user(session)
+    headers = bearer(client, user)
+    record = session.exec(select(UserSession).where(UserSession.user_id == user.id)).one()
     record.expires_at = utcnow() - timedelta(seconds=1)
     session.add(record)
     session.commit()

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.accounts.models import Role
+from app.core.http import iter_routes
 from app.field.schemas import ContactIn
 from app.field.service import create_contact
 from tests.factories import PASSWORD, make_user
@@ -79,19 +80,8 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
 def app_routes(app: FastAPI) -> set[tuple[str, str]]:
     """(method, path) of every route, including those of included routers."""
 
-    def walk(routes: Any) -> Any:
-        for route in routes:
-            nested = getattr(route, "effective_candidates", None)
-            if nested is not None:  # FastAPI's included router
-                yield from walk(nested())
-                yield from walk(route.effective_low_priority_routes())
-            elif hasattr(route, "routes") and not hasattr(route, "methods"):
-                yield from walk(route.routes)
-            else:
-                yield route
-
     found = set()
-    for route in walk(app.routes):
+    for route in iter_routes(app.routes):
         for method in getattr(route, "methods", None) or ():
             found.add((method, route.path))
     return found

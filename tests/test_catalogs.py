@@ -2,12 +2,14 @@
 fuzzy message), placeholders survive translation, and plurals follow CLDR."""
 
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+from fastapi.testclient import TestClient
 
 from app.core.config import PROJECT_ROOT
 from app.i18n.catalogs import LOCALES_DIR, catalog_locales, load_catalog, plural_categories
@@ -76,5 +78,61 @@ def test_catalog_is_complete_and_keeps_placeholders(locale: str) -> None:
 def test_plural_forms_agree_with_cldr(locale: str) -> None:
     catalog = load_catalog(locale)
     assert catalog is not None
-    mapping = plural_categories(catalog, locale)
+    mapping = plural_categories(catalog, locale, strict=True)
     assert "other" in mapping
+
+
+def _catalog_file(tmp_path: Path, locale: str, header_extra: str = "") -> Path:
+    """A new locale's catalog as `make i18n-init LOCALE=…` makes it (Babel's Plural-Forms)."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+
+    catalog = Catalog(locale=locale.replace("-", "_"))
+    catalog.add(("{n} step", "{n} steps"), ("", "", "", ""))
+    catalog.add("Homeward", "Homeward")
+    path = tmp_path / locale / "LC_MESSAGES" / "messages.po"
+    path.parent.mkdir(parents=True)
+    with path.open("wb") as handle:
+        write_po(handle, catalog)
+    if header_extra:
+        path.write_text(path.read_text().replace('msgid ""\nmsgstr ""\n', header_extra, 1))
+    return path
+
+
+def test_plural_categories_come_from_cldr_for_every_locale_babel_knows() -> None:
+    """Issue #10: adding pl, cs or lt (whose 'other' only fractions reach) answered 500.
+    Every locale Babel has plural rules for maps every CLDR category to a gettext form."""
+    from babel import Locale, localedata
+    from babel.messages.catalog import Catalog
+
+    checked = 0
+    for identifier in localedata.locale_identifiers():
+        cldr = Locale.parse(identifier).plural_form
+        mapping = plural_categories(Catalog(locale=identifier), identifier.replace("_", "-"))
+        categories = {*cldr.rules, "other"} | {cldr(x) for x in (0.5, 1.5, 2.5)}
+        assert categories <= set(mapping), identifier
+        checked += 1
+    assert checked > 500
+
+
+def test_a_new_or_broken_catalog_never_breaks_the_locales_endpoint(
+    client: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.i18n import catalogs
+
+    shutil.copytree(LOCALES_DIR / "fr", tmp_path / "fr")
+    for locale in ("pl", "cs", "lt"):
+        _catalog_file(tmp_path, locale)
+    broken = tmp_path / "de" / "LC_MESSAGES" / "messages.po"
+    broken.parent.mkdir(parents=True)
+    broken.write_text(
+        'msgid ""\nmsgstr ""\n"Language: de\\n"\n"Plural-Forms: nplurals=2; plural=(n !=;\\n"\n\n'
+        'msgid "Homeward"\nmsgstr "Homeward"\n'
+    )
+    monkeypatch.setattr(catalogs, "LOCALES_DIR", tmp_path)
+    r = client.get("/api/v1/locales")
+    assert r.status_code == 200, r.text
+    codes = {loc["code"] for loc in r.json()["locales"]}
+    assert {"pl", "cs", "lt", "fr"} <= codes and "de" not in codes
+    assert client.get("/api/v1/i18n/pl").status_code == 200
+    assert client.get("/api/v1/i18n/de").status_code == 404

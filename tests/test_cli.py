@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -65,3 +66,18 @@ def test_bad_role_is_refused(run) -> None:  # type: ignore[no-untyped-def]
     )
     assert result.returncode != 0
     assert "king" in result.stderr
+
+
+def test_serve_says_in_one_line_which_port_is_taken(run) -> None:  # type: ignore[no-untyped-def]
+    """Issue #8: a taken port used to end `make run` with a raw "[Errno 98]" traceback."""
+    assert run("db", "upgrade").returncode == 0
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = run("serve", "--host", "127.0.0.1", "--port", str(port))
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        f"Port {port} on 127.0.0.1 is already in use. Pick another: "
+        f"HOMEWARD_PORT={port + 1} make run, or homeward serve --port {port + 1}."
+    ]

@@ -100,8 +100,21 @@ def test_full_app_keeps_api_and_health_routes(client: TestClient) -> None:
     missing = client.get("/api/v1/does-not-exist")
     assert missing.status_code == 404
     assert missing.headers["content-type"] == "application/problem+json"
-    assert client.head("/api/v1/locales").status_code == 405  # not swallowed by the catch-all
+    assert client.head("/api/v1/locales").status_code == 200  # the API answers, not the shell
     assert client.get("/en/").headers["content-type"].startswith("text/html")
     sw = client.get("/sw.js")
     assert sw.status_code == 200
     assert "default-src 'self'" in sw.headers["content-security-policy"]
+
+
+def test_head_is_answered_wherever_get_is(client: TestClient) -> None:
+    """Uptime monitors and link checkers use HEAD (issue #8): same status and headers as GET,
+    no body; a path that only takes POST still says which methods it takes."""
+    for path in ("/", "/en/", "/healthz", "/readyz", "/api/v1/locales", "/api/v1/content/en",
+                 "/api/v1/openapi.json", "/sw.js", "/static/app.css"):  # fmt: skip
+        get, head = client.get(path), client.head(path)
+        assert head.status_code == get.status_code == 200, (path, head.status_code)
+        assert head.content == b""
+        assert head.headers.get("etag") == get.headers.get("etag"), path
+    post_only = client.head("/api/v1/auth/login")
+    assert post_only.status_code == 405 and post_only.headers["allow"] == "POST"

@@ -4,10 +4,8 @@ every log record captured, and again against a real `homeward serve`; neither lo
 the reference, the note text, the email, the password or a client address."""
 
 import logging
-import os
 import re
 import secrets
-import subprocess
 import uuid
 from pathlib import Path
 
@@ -20,9 +18,10 @@ from sqlmodel import Session
 
 from app.accounts.models import Role
 from app.accounts.service import create_user
+from app.core.db import build_engine
 from app.core.deps import SessionDep
 from tests.conftest import ThrowawayDatabases
-from tests.live import HOMEWARD_CLI, _free_port, _wait_healthy
+from tests.live import run_live_server
 
 REFERENCE = "QZ-7391"
 
@@ -120,40 +119,15 @@ def test_a_live_server_logs_no_personal_data_and_no_client_addresses(
     databases: ThrowawayDatabases, tmp_path: Path
 ) -> None:
     s = _secrets()
-    env = {
-        **os.environ,
-        "HOMEWARD_DATABASE_URL": databases.new_url(),
-        "HOMEWARD_ENVIRONMENT": "test",
-        "HOMEWARD_LOG_LEVEL": "info",  # the production default
-    }
-    env.pop("HOMEWARD_ACCESS_LOG", None)
-    for args in (["db", "upgrade"], ["seed"]):
-        done = subprocess.run([str(HOMEWARD_CLI), *args], env=env, capture_output=True, text=True)
-        assert done.returncode == 0, done.stderr
-    created = subprocess.run(
-        [str(HOMEWARD_CLI), "users", "create", "--email", s["email"], "--role", "worker",
-         "--password-stdin"],
-        input=s["password"] + "\n", env=env, capture_output=True, text=True,
-    )  # fmt: skip
-    assert created.returncode == 0, created.stderr
-    port = _free_port()
-    log_path = tmp_path / "server.log"
-    with log_path.open("wb") as out:
-        proc = subprocess.Popen(
-            [str(HOMEWARD_CLI), "serve", "--port", str(port)],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, proc, log_path)
-        with httpx.Client(base_url=url, timeout=30) as client:
+    for server in run_live_server(tmp_path, databases, log_level="info"):  # production default
+        engine = build_engine(server.database_url)
+        with Session(engine) as session:
+            create_user(session, email=s["email"], role=Role.worker, password=s["password"])
+        engine.dispose()
+        with httpx.Client(base_url=server.url, timeout=30) as client:
             _scenario(client, s)
-        assert httpx.get(url + "/api/v1/cases", timeout=30).status_code == 401
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+        assert server.get("/api/v1/cases").status_code == 401
+        log_path = server.log
     log = log_path.read_text()
     assert "Uvicorn running" in log or "Application startup complete" in log
     _assert_clean(log, s)

@@ -134,9 +134,26 @@ def _claim_address_attempt(session: Session, key: str, settings: Settings) -> in
     return max(1, -(-(since + window_ms - now) // 1000))
 
 
-def _forget_stale_throttles(session: Session, settings: Settings) -> None:
+def prune_sessions(session: Session, settings: Settings) -> dict[str, int]:
+    """Forgets sessions that can no longer be used (expired, idle past the limit, or revoked)
+    and sign-in throttles nobody needs any more. Run by `homeward cases purge`."""
+    now = utcnow()
+    idle_cutoff = now - timedelta(minutes=max(settings.session_limits(role)[0] for role in Role))
+    sessions = session.execute(
+        delete(UserSession).where(
+            (col(UserSession.expires_at) < now)
+            | (col(UserSession.last_seen_at) < idle_cutoff)
+            | col(UserSession.revoked_at).is_not(None)
+        )
+    ).rowcount
+    throttles = _forget_stale_throttles(session, settings)
+    session.commit()
+    return {"sessions": int(sessions or 0), "sign_in_throttles": throttles}
+
+
+def _forget_stale_throttles(session: Session, settings: Settings) -> int:
     now = _now_ms()
-    session.execute(
+    result = session.execute(
         delete(LoginThrottle).where(
             col(LoginThrottle.since_ms)
             < now
@@ -144,6 +161,7 @@ def _forget_stale_throttles(session: Session, settings: Settings) -> None:
             col(LoginThrottle.next_attempt_ms) < now,
         )
     )
+    return int(result.rowcount or 0)
 
 
 def login(

@@ -361,9 +361,10 @@ def removed_case_ids(session: Session, user_id: int) -> list[str]:
 
 def prune_removals(session: Session, older_than_days: int) -> int:
     """Forgets removals older than the sync retention (devices have synced since, or are
-    gone). Called by `homeward cases purge`; the caller commits."""
+    gone). Called by `homeward cases purge`."""
     cutoff = utcnow() - timedelta(days=older_than_days)
     removed = session.execute(delete(CaseRemoval).where(col(CaseRemoval.created_at) < cutoff))
+    session.commit()
     return int(removed.rowcount or 0)
 
 

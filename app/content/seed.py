@@ -37,6 +37,7 @@ from app.content.write import (
     upsert,
     write_translation,
 )
+from app.core.schemas import SLUG_PATTERN
 
 logger = logging.getLogger(__name__)
 
@@ -69,7 +70,7 @@ class Article(_Strict):
 
 
 class ItemFile(_Strict):
-    slug: Slug = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)
+    slug: Slug = Field(pattern=SLUG_PATTERN, max_length=80)
     kind: ItemKind
     tool_number: str | None = Field(default=None, pattern=r"^7\.([1-9]|10)$")
     audience: Audience
@@ -84,14 +85,14 @@ class ItemFile(_Strict):
 
 
 class ChecklistEntry(_Strict):
-    key: Slug = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)
+    key: Slug = Field(pattern=SLUG_PATTERN, max_length=80)
     action: str = Field(min_length=5)
     reason: str = Field(min_length=5)
     inferred: bool = False
 
 
 class ChecklistFile(_Strict):
-    slug: Slug = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)
+    slug: Slug = Field(pattern=SLUG_PATTERN, max_length=80)
     title: str = Field(min_length=2, max_length=200)
     summary: str = Field(min_length=10)
     audience: Audience
@@ -106,7 +107,7 @@ Variants = list[str]
 
 
 class GlossaryEntry(_Strict):
-    key: Slug = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)
+    key: Slug = Field(pattern=SLUG_PATTERN, max_length=80)
     term: str = Field(min_length=2, max_length=200)
     definition: str = Field(min_length=10)
     variants: Variants = []

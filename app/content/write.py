@@ -31,7 +31,7 @@ from app.content.models import (
     TranslationFields,
     TranslationStatus,
 )
-from app.core.errors import AppError
+from app.core.errors import AppError, NotFound
 from app.core.models import utcnow
 from app.i18n import _
 
@@ -161,6 +161,19 @@ _OWNERS: dict[type[SQLModel], tuple[type[SQLModel], str]] = {
 }
 
 
+def _text_row(
+    session: Session, model: type[TranslationRow], key: str, locale: str
+) -> TranslationRow | None:
+    """The text of the entity named ``key`` (slug or glossary key) in ``locale``."""
+    owner, key_field = _OWNERS[model]
+    parent_field, _fields = TEXT_FIELDS[model]
+    return session.exec(
+        select(model)
+        .join(owner, getattr(owner, "id") == getattr(model, parent_field))  # noqa: B009
+        .where(getattr(owner, key_field) == key, model.locale == locale)
+    ).first()
+
+
 def edit_text(
     session: Session,
     model: type[TranslationRow],
@@ -175,15 +188,12 @@ def edit_text(
     locale, as an editor would, and commits. An edit of the source text changes its source
     hash, so translations of it become stale. Returns the previous values of the changed
     fields (and ``updated_at``), so a caller can put them back."""
-    owner, key_field = _OWNERS[model]
-    parent_field, text_fields = TEXT_FIELDS[model]
-    parent = session.exec(select(owner).where(getattr(owner, key_field) == key)).one()
-    row = session.exec(
-        select(model).where(
-            getattr(model, parent_field) == parent.id,  # type: ignore[attr-defined]
-            model.locale == locale,
+    _parent_field, text_fields = TEXT_FIELDS[model]
+    row = _text_row(session, model, key, locale)
+    if row is None:
+        raise NotFound(
+            _("There is no item '{slug}' in locale '{locale}'."), {"slug": key, "locale": locale}
         )
-    ).one()
     previous: dict[str, Any] = {name: getattr(row, name) for name in changes}
     previous["updated_at"] = row.updated_at
     before = all_guidance_hashes(session, source_locale)
@@ -199,6 +209,22 @@ def edit_text(
     content_changed(session, before, source_locale)
     session.commit()
     return previous
+
+
+def remove_text(
+    session: Session, model: type[TranslationRow], key: str, locale: str, source_locale: str = "en"
+) -> None:
+    """Removes one translation (readers of that locale then see the fallback), and commits."""
+    if locale == source_locale:
+        raise AppError(_("The source text cannot be removed; unpublish the item instead."))
+    row = _text_row(session, model, key, locale)
+    if row is None:
+        return
+    before = all_guidance_hashes(session, source_locale)
+    session.delete(row)
+    session.flush()
+    content_changed(session, before, source_locale)
+    session.commit()
 
 
 # --- the guidance a case checklist was made from ---------------------------------------------

@@ -16,6 +16,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.core.config import get_settings
+from app.core.http import iter_routes
 from app.i18n import _, ngettext
 from app.i18n.catalogs import format_number, gettext_for, message_locale, ngettext_for
 
@@ -197,7 +198,7 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
 
 def _allowed_methods(request: Request) -> list[str]:
     methods: set[str] = set()
-    for route in request.app.routes:
+    for route in iter_routes(request.app.routes):
         path_regex = getattr(route, "path_regex", None)
         if path_regex is not None and path_regex.match(request.url.path):
             methods |= set(getattr(route, "methods", None) or ())

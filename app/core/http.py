@@ -1,6 +1,9 @@
 """HTTP hardening shared by every response: a request body limit, security headers and
 compression."""
 
+from collections.abc import Iterable, Iterator
+from typing import Any
+
 from fastapi import FastAPI, Request, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
@@ -113,11 +116,47 @@ class BodyLimitMiddleware:
         await response(scope, receive, send)
 
 
+class HeadAsGetMiddleware:
+    """HEAD is answered wherever GET is (RFC 9110 9.3.2): the request is routed as a GET and
+    the body is dropped, headers (Content-Length included) kept. Uptime monitors and link
+    checkers use HEAD; FastAPI's GET routes would answer 405."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_without_body(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, send_without_body)
+
+
 def install_http_middleware(app: FastAPI, *, production: bool, max_body_bytes: int) -> None:
     app.add_middleware(GZipMiddleware, minimum_size=500)
+    app.add_middleware(HeadAsGetMiddleware)
     # Outside everything but the headers: the limit holds before anything reads the body.
     app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes)
     app.add_middleware(SecurityHeadersMiddleware, hsts=production)
+
+
+def iter_routes(routes: Iterable[Any]) -> Iterator[Any]:
+    """Every endpoint route, including those of included routers (FastAPI keeps included
+    routers nested rather than copying their routes into ``app.routes``)."""
+    for route in routes:
+        nested = getattr(route, "effective_candidates", None)
+        if nested is not None:  # FastAPI's included router
+            yield from iter_routes(nested())
+            yield from iter_routes(route.effective_low_priority_routes())
+        elif hasattr(route, "routes") and not hasattr(route, "methods"):
+            yield from iter_routes(route.routes)
+        else:
+            yield route
 
 
 def etag_matches(if_none_match: str | None, etag: str) -> bool:

@@ -10,6 +10,8 @@ error, not a guess.
 import gettext
 import hashlib
 import json
+import logging
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -24,6 +26,8 @@ from babel.numbers import format_decimal
 
 from app.core.config import PROJECT_ROOT
 from app.i18n import locales as i18n
+
+logger = logging.getLogger(__name__)
 
 LOCALES_DIR = PROJECT_ROOT / "locales"
 TEMPLATE = LOCALES_DIR / "messages.pot"
@@ -40,7 +44,9 @@ class CatalogError(ValueError):
 
 
 def catalog_locales() -> list[str]:
-    return sorted(p.parent.parent.name for p in LOCALES_DIR.glob("*/LC_MESSAGES/messages.po"))
+    """Locales with a UI catalog that loads (a broken one is left out and logged)."""
+    found = sorted(p.parent.parent.name for p in LOCALES_DIR.glob("*/LC_MESSAGES/messages.po"))
+    return [locale for locale in found if _loads(locale)]
 
 
 def _po_path(locale: str) -> Path:
@@ -54,32 +60,67 @@ def _read(path: Path, _mtime: float) -> Catalog:
 
 
 def load_catalog(locale: str) -> Catalog | None:
+    """The locale's catalog, or None when it has none or it cannot be read (logged): a
+    broken catalog must never break the app for everyone."""
     path = _po_path(locale)
     if not path.exists():
         return None
-    return _read(path, path.stat().st_mtime)
+    try:
+        return _read(path, path.stat().st_mtime)
+    except Exception:
+        logger.exception("UI catalog %s cannot be read: left out", path)
+        return None
 
 
-def plural_categories(catalog: Catalog, locale: str) -> dict[str, int]:
-    """CLDR category → gettext plural index, checked against Babel's CLDR rules."""
+def _loads(locale: str) -> bool:
+    path = _po_path(locale)
+    return path.exists() and _usable_catalog(locale, path.stat().st_mtime)
+
+
+@lru_cache(maxsize=64)
+def _usable_catalog(locale: str, _mtime: float) -> bool:
+    """Checked once per version of the file (the result, and its log line, are cached)."""
+    catalog = load_catalog(locale)
+    if catalog is None:
+        return False
+    try:
+        plural_categories(catalog, locale.replace("_", "-"))
+    except Exception:
+        logger.exception("UI catalog %s: its plural forms cannot be used: left out", locale)
+        return False
+    return True
+
+
+def plural_categories(catalog: Catalog, locale: str, *, strict: bool = False) -> dict[str, int]:
+    """CLDR category → gettext plural index. The categories come from CLDR (Babel's rules
+    for the locale), the indices from the catalog's own Plural-Forms evaluated on samples.
+
+    Where the two disagree (Babel's gettext table is cruder than CLDR for many languages a
+    new catalog might be made for), each category takes the form most of its samples use and
+    a warning is logged; ``strict`` (the shipped catalogs' tests) raises instead."""
     cldr = Locale.parse(locale.replace("-", "_")).plural_form
     categories = {*cldr.rules, "other"}
     if catalog.num_plurals == 1:
         return dict.fromkeys(sorted(categories), 0)
     index_of = gettext.c2py(catalog.plural_expr)
-    mapping: dict[str, int] = {}
+    votes: dict[str, Counter[int]] = {}
     for n in _SAMPLES:
-        category, index = cldr(n), index_of(n)
-        if mapping.setdefault(category, index) != index:
-            raise CatalogError(
-                f"{locale}: Plural-Forms gives form {index} for {n}, but CLDR category "
-                f"'{category}' already uses form {mapping[category]}"
-            )
-    mapping.update({c: i for c, i in FRACTION_FORMS.get(locale, {}).items() if c not in mapping})
-    missing = {cldr(x) for x in _FRACTIONS} | categories
-    missing -= set(mapping)
-    if missing:
-        raise CatalogError(f"{locale}: no gettext form for CLDR categories {sorted(missing)}")
+        votes.setdefault(cldr(n), Counter())[index_of(n)] += 1
+    mapping = {category: count.most_common(1)[0][0] for category, count in votes.items()}
+    disagreeing = sorted(category for category, count in votes.items() if len(count) > 1)
+    if disagreeing:
+        message = (
+            f"{locale}: Plural-Forms and CLDR disagree for categories {disagreeing}; "
+            "each takes the form most of its numbers use"
+        )
+        if strict:
+            raise CatalogError(message)
+        logger.warning("%s", message)
+    # Categories no integer reaches (fractions: ru/uk "other", pl/cs/lt "other", …) take
+    # the form the language's table names, else gettext's last form (the general one).
+    overrides = FRACTION_FORMS.get(locale.split("-")[0], {})
+    for category in sorted(({cldr(x) for x in _FRACTIONS} | categories) - set(mapping)):
+        mapping[category] = overrides.get(category, catalog.num_plurals - 1)
     return mapping
 
 
@@ -136,7 +177,7 @@ def ui_catalog(locale: str, source_locale: str) -> UiCatalog | None:
     path = _po_path(locale)
     if locale == source_locale:
         return _build(locale, None)
-    if not path.exists():
+    if not path.exists() or not _loads(locale):
         return None
     return _build(locale, (str(path), path.stat().st_mtime))
 

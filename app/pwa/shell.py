@@ -21,6 +21,8 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app.i18n.locales import LOCALE_PATTERN
+
 INDEX_FILE = "index.html"
 SW_FILE = "sw.js"
 WEB_MANIFEST_FILE = "manifest.webmanifest"
@@ -51,7 +53,7 @@ _MEDIA_TYPES = {
 
 
 # First path segment of an app navigation: a BCP 47-ish locale code ("en", "fr-CA", "zh-Hant").
-_LOCALE_SEGMENT = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+_LOCALE_SEGMENT = re.compile(LOCALE_PATTERN)
 # Never answered with the shell even though they look like a locale: they belong to the API/ops.
 RESERVED_SEGMENTS = frozenset({"api", "healthz", "readyz", "static", "docs", "redoc"})
 

@@ -8,16 +8,21 @@ Without /usr/bin/chromium the tests fail when ``CI`` is set and skip (saying why
 """
 
 import os
+import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from sqlmodel import Session
 
+from app.content.models import ContentItemTranslation
+from app.content.write import remove_text
+from app.core.db import build_engine
 from tests.conftest import ThrowawayDatabases
-from tests.live import LiveServer, run_live_server
+from tests.live import HOMEWARD_CLI, LiveServer, run_live_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 DEVICE = "Pixel 7"
@@ -90,3 +95,23 @@ def page(context: BrowserContext) -> Iterator[Page]:
     p.on("console", lambda m: errors.append(f"console: {m.text}") if m.type == "error" else None)
     yield p
     assert not errors, f"errors in the page: {errors}"
+
+
+@pytest.fixture
+def untranslated(live_server: LiveServer) -> Iterator[Callable[[str, str], None]]:
+    """Takes one item's translation away on the live server (the shipped content translates
+    everything), so a test can see how a fallback to English looks; ``homeward seed`` puts
+    it back afterwards."""
+    engine = build_engine(live_server.database_url)
+
+    def take_away(slug: str, locale: str) -> None:
+        with Session(engine) as session:
+            remove_text(session, ContentItemTranslation, slug, locale)
+
+    try:
+        yield take_away
+    finally:
+        engine.dispose()
+        env = {**os.environ, "HOMEWARD_DATABASE_URL": live_server.database_url}
+        done = subprocess.run([str(HOMEWARD_CLI), "seed"], env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr

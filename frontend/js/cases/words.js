@@ -29,7 +29,7 @@ export function itemText(c, checklistId, key) {
   const item = tpl?.items.find((i) => i.key === key);
   return item ? item.action : key;
 }
-export const caseRef = (c) => (c ? c.reference : t('a case no longer on this device'));
+export const caseRef = (c) => (c ? c.reference : t('(no longer on this device)'));
 
 // A note, named by the start of its text (notices say which note they are about).
 export function noteText(c, noteId) {

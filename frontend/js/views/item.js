@@ -121,9 +121,7 @@ export function itemView(root, ctx) {
 
   // Each fragment of a "Legal basis" line carries the language it is really in, so a screen reader
   // speaks it with the right voice: the instrument's name comes translated with the UI catalog
-  // (the bundle's language unless the server says otherwise), the article's title in its
-  // translation's language when the content translation gives one, else in English.
-  const bundleLocale = content.bundle().locale;
+  // (the server says which language each is in: instrument_name_locale, title_locale).
   const articles = (it.articles || []).length
     ? section(
         t('Legal basis'),
@@ -138,7 +136,7 @@ export function itemView(root, ctx) {
                 'strong',
                 null,
                 fillNodes(t('{instrument}, article {article}'), {
-                  instrument: bdi(a.instrument_name || a.instrument, a.instrument_name ? a.instrument_locale || bundleLocale : 'en'),
+                  instrument: bdi(a.instrument_name || a.instrument, a.instrument_name_locale || 'en'),
                   article: bdi(a.article),
                 }),
               ),
