@@ -18,6 +18,8 @@ from app.core.db import get_engine
 from app.core.errors import install_error_handlers, problem_responses
 from app.core.health import router as health_router
 from app.core.http import install_http_middleware
+from app.field.routes import admin as field_admin_router
+from app.field.routes import router as field_router
 from app.i18n.routes import router as i18n_router
 from app.pwa.routes import router as pwa_router
 
@@ -59,7 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api = APIRouter(prefix="/api/v1", responses=problem_responses(400, 422))
     # The case rules go before /cases/{case_id}.
     parts = (content_router, i18n_router, accounts_router, case_rules_router, cases_router)
-    for part in (*parts, case_sync_router):
+    for part in (*parts, case_sync_router, field_router, field_admin_router):
         api.include_router(part)
     app.include_router(health_router)
     app.include_router(api)

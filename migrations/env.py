@@ -9,10 +9,17 @@ import app.accounts.models
 import app.cases.models
 import app.cases.sync.models
 import app.content.models
+import app.field.models
 from app.core.db import build_engine, get_engine
 
 # Every table module is imported above, so autogenerate sees every table.
-TABLE_MODULES = (app.accounts.models, app.cases.models, app.cases.sync.models, app.content.models)
+TABLE_MODULES = (
+    app.accounts.models,
+    app.cases.models,
+    app.cases.sync.models,
+    app.content.models,
+    app.field.models,
+)
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):

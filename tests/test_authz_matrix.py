@@ -2,6 +2,7 @@
 against anonymous, worker, translator, editor and admin, with the status each must get. A route
 without an entry here fails the test: whoever adds one decides who may call it."""
 
+import uuid
 from typing import Any
 
 import pytest
@@ -11,6 +12,8 @@ from sqlmodel import Session
 
 from app.accounts.models import Role
 from app.core.http import iter_routes
+from app.field.schemas import ContactIn
+from app.field.service import create_contact
 from tests.factories import PASSWORD, make_user
 
 ROLES = ("anonymous", "worker", "translator", "editor", "admin")
@@ -18,9 +21,20 @@ PUBLIC = dict.fromkeys(ROLES, 200)
 SIGNED_IN = {"anonymous": 401, **dict.fromkeys(ROLES[1:], 200)}
 
 
+def editors(ok: int) -> dict[str, int]:
+    return {"anonymous": 401, "worker": 403, "translator": 403, "editor": ok, "admin": ok}
+
+
+def admins_only(ok: int) -> dict[str, int]:
+    return {"anonymous": 401, "worker": 403, "translator": 403, "editor": 403, "admin": ok}
+
+
 def workers_only(ok: int) -> dict[str, int]:
     return {"anonymous": 401, "worker": ok, "translator": 403, "editor": 403, "admin": 403}
 
+
+FEEDBACK = {"locale": "en", "target_kind": "item", "target_slug": "overview", "kind": "useful"}
+CONTACT = {"country": "NG", "name": "Matrix test entry", "help_kind": "test only"}
 
 # (method, path template) -> expected status per caller. Path parameters are filled in by
 # _fill(); bodies come from BODIES.
@@ -44,6 +58,15 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("DELETE", "/api/v1/cases/{case_id}/workers/{user_id}"): workers_only(204),
     ("POST", "/api/v1/sync/cases"): workers_only(200),
     ("GET", "/api/v1/sync/cases"): workers_only(200),
+    # Issue #14: anonymous feedback, the public contacts directory, and their admin screens.
+    ("POST", "/api/v1/feedback"): PUBLIC,
+    ("GET", "/api/v1/contacts"): PUBLIC,
+    ("GET", "/api/v1/admin/feedback"): editors(200),
+    ("POST", "/api/v1/admin/feedback/{feedback_id}/resolve"): editors(200),
+    ("GET", "/api/v1/admin/contacts"): admins_only(200),
+    ("POST", "/api/v1/admin/contacts"): admins_only(201),
+    ("PUT", "/api/v1/admin/contacts/{contact_id}"): admins_only(200),
+    ("DELETE", "/api/v1/admin/contacts/{contact_id}"): admins_only(204),
     ("GET", "/sw.js"): PUBLIC,
     ("HEAD", "/sw.js"): PUBLIC,
     ("GET", "/manifest.webmanifest"): PUBLIC,
@@ -83,7 +106,17 @@ def callers(client: TestClient, session: Session) -> dict[str, Any]:
         tokens[role] = r.json()["token"]
     worker = {"Authorization": f"Bearer {tokens['worker']}"}
     case = client.post("/api/v1/cases", json={"country": "NG"}, headers=worker).json()
-    return {"users": users, "tokens": tokens, "colleague": colleague, "case_id": case["id"]}
+    feedback_id = str(uuid.uuid4())
+    client.post("/api/v1/feedback", json={**FEEDBACK, "id": feedback_id})
+    contact = create_contact(session, ContactIn.model_validate(CONTACT))
+    return {
+        "users": users,
+        "tokens": tokens,
+        "colleague": colleague,
+        "case_id": case["id"],
+        "feedback_id": feedback_id,
+        "contact_id": contact.id,
+    }
 
 
 def _fill(path: str, ctx: dict[str, Any]) -> str:
@@ -92,6 +125,8 @@ def _fill(path: str, ctx: dict[str, Any]) -> str:
         .replace("{slug}", "overview")
         .replace("{case_id}", ctx["case_id"])
         .replace("{user_id}", str(ctx["colleague"].id))
+        .replace("{feedback_id}", ctx["feedback_id"])
+        .replace("{contact_id}", str(ctx["contact_id"]))
         .replace("{path:path}", "app.css")
         .replace("{path:notapi}", "en/cases")
     )
@@ -104,6 +139,10 @@ def _body(method: str, path: str, ctx: dict[str, Any]) -> Any:
         return {"country": "NG"}
     if path == "/api/v1/cases/{case_id}/workers":
         return {"email": ctx["colleague"].email}
+    if path == "/api/v1/feedback":
+        return {**FEEDBACK, "id": str(uuid.uuid4())}
+    if path.startswith("/api/v1/admin/contacts") and method in ("POST", "PUT"):
+        return CONTACT
     if path == "/api/v1/sync/cases" and method == "POST":
         return {"device_id": "matrix-device-0001", "mutations": []}
     return None

@@ -36,7 +36,7 @@ def test_upgrade_seed_current_and_create_user(run) -> None:  # type: ignore[no-u
     upgraded = run("db", "upgrade")
     assert upgraded.returncode == 0, upgraded.stderr
     current = run("db", "current")
-    assert "current: 0005" in current.stdout and "head:    0005" in current.stdout
+    assert "current: 0007" in current.stdout and "head:    0007" in current.stdout
 
     first = run("seed")
     assert first.returncode == 0, first.stderr

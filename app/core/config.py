@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     trusted_proxies: str = "127.0.0.1"
     # Request bodies larger than this are refused (413) before anything reads them.
     max_body_bytes: int = 2 * 1024 * 1024
+    # Readers' feedback (app/field): largest request, and how many per client address a day.
+    feedback_max_bytes: int = 4096
+    feedback_daily_per_address: int = 50
     # Seconds to connect to PostgreSQL, and the longest one statement may run.
     db_connect_timeout_seconds: int = 5
     db_statement_timeout_seconds: int = 30

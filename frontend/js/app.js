@@ -98,7 +98,10 @@ function renderNav(route, worker) {
   ui.brand.setAttribute('href', l ? paths.home(l) : '/');
   ui.nav.hidden = !l || !content.bundle();
   if (ui.nav.hidden) return;
-  const current = { item: 'home', checklist: 'checklists', case: 'cases', casenew: 'cases' }[route.name] || route.name;
+  const current =
+    { item: 'home', checklist: 'checklists', case: 'cases', casenew: 'cases', protocol: 'home', print: 'home', contacts: 'home', mysteps: 'checklists', passon: 'settings' }[
+      route.name
+    ] || route.name;
   replaceChildren(
     ui.nav.firstChild,
     NAV.filter(([, , who]) => !who || worker).map(([name, label]) => h('li', null, h('a', { href: paths[name](l), 'aria-current': current === name ? 'page' : null }, label()))),
@@ -140,7 +143,22 @@ const worker = (file, name) => async (root, ctx) => {
   return (await import(`./cases/${file}`))[name](root, ctx);
 };
 
+// Field screens (issue #14), also loaded on demand and precached.
+const field = (file, name) => async (root, ctx) => (await import(`./field/${file}`))[name](root, ctx);
+
+// The browser offers installation once, early: keep its event for the Install control.
+window.addEventListener('beforeinstallprompt', (e) => {
+  e.preventDefault();
+  window.hwInstallPrompt = e;
+  document.dispatchEvent(new Event('hw-installable'));
+});
+
 const VIEWS = {
+  protocol: field('protocol.js', 'protocolView'),
+  print: field('print.js', 'printView'),
+  contacts: field('contacts.js', 'contactsView'),
+  mysteps: field('sheet.js', 'stepsSheetView'),
+  passon: field('passon.js', 'passOnView'),
   signin: worker('signin.js', 'signinView'),
   cases: worker('list.js', 'casesView'),
   casenew: worker('new.js', 'newCaseView'),
@@ -249,6 +267,11 @@ async function boot() {
   await render();
   refresh();
   window.addEventListener('online', refresh);
+  // Readers' feedback waiting on the device goes out when there is a connection; the contacts
+  // directory is refreshed then too (field/sync.js, loaded only when online).
+  const fieldSync = () => navigator.onLine && import('./field/sync.js').then((m) => m.onOnline());
+  fieldSync();
+  window.addEventListener('online', fieldSync);
   // A worker's cases sync on open (once unlocked); the sync code loads only on a device that
   // holds worker data or a sign-out to send.
   if ((await workerSignedIn()) || (await store.getMeta('logout_pending', false))) import('./cases/core.js').then((s) => s.boot());

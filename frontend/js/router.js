@@ -5,6 +5,7 @@
 //   /{locale}/checklists[/{slug}]   /{locale}/glossary[#term-{key}]   /{locale}/search
 //   (a search typed in the app never goes into the address; ?q= from a link is read, then dropped)
 //   /{locale}/settings        /{locale}/about
+//   /{locale}/protocol  /{locale}/print  /{locale}/contacts  /{locale}/my-steps  /{locale}/pass-on   (field/)
 //   /{locale}/signin   /{locale}/cases   /{locale}/cases/new   /{locale}/cases/{id}   (outreach workers)
 // In-app navigation REPLACES the current history entry (never pushes): the tab only ever holds
 // one Homeward entry, so quick exit (location.replace) leaves nothing of Homeward to go back to.
@@ -23,6 +24,11 @@ export const paths = {
   search: (l) => `/${l}/search`,
   settings: (l) => `/${l}/settings`,
   about: (l) => `/${l}/about`,
+  protocol: (l, anchor) => `/${l}/protocol${anchor ? `#${anchor}` : ''}`,
+  print: (l) => `/${l}/print`,
+  contacts: (l) => `/${l}/contacts`,
+  mySteps: (l) => `/${l}/my-steps`,
+  passOn: (l) => `/${l}/pass-on`,
   signin: (l) => `/${l}/signin`,
   cases: (l) => `/${l}/cases`,
   newCase: (l) => `/${l}/cases/new`,
@@ -83,6 +89,11 @@ export function parse(loc = current()) {
   if (section === 'search') return r('search', { q: new URLSearchParams(loc.search).get('q') || '' });
   if (section === 'settings') return r('settings');
   if (section === 'about') return r('about');
+  if (section === 'protocol') return r('protocol', { hash: loc.hash.slice(1) });
+  if (section === 'print') return r('print');
+  if (section === 'contacts') return r('contacts');
+  if (section === 'my-steps') return r('mysteps');
+  if (section === 'pass-on') return r('passon');
   if (section === 'signin') return r('signin');
   return r('notfound');
 }

@@ -7,8 +7,9 @@
 // on a device that has them, cases/core.js takes their records into the encrypted database at the
 // next sign-in and empties them (new devices never get them).
 const DB_NAME = 'homeward';
-const DB_VERSION = 2;
+const DB_VERSION = 3;
 export const CASE_STORES = ['cases', 'outbox', 'syncmeta']; // the plain stores of version 2
+// Anyone (v3, field/feedback.js): feedback: {id, ...} readers' feedback waiting to be sent
 let dbp = null;
 
 export function openDb() {
@@ -20,6 +21,7 @@ export function openDb() {
         if (!db.objectStoreNames.contains('bundles')) db.createObjectStore('bundles', { keyPath: 'locale' });
         if (!db.objectStoreNames.contains('meta')) db.createObjectStore('meta', { keyPath: 'key' });
         if (!db.objectStoreNames.contains('steps')) db.createObjectStore('steps', { keyPath: 'id' });
+        if (!db.objectStoreNames.contains('feedback')) db.createObjectStore('feedback', { keyPath: 'id' });
       };
       r.onsuccess = () => {
         const db = r.result;

@@ -100,6 +100,7 @@ export async function checklistView(root, ctx) {
   });
   const list = h('ol', { class: 'checklist' }, boxes);
   const tool = c.related_tool ? content.item(c.related_tool) : null;
+  const tools = h('div', { class: 'item-tools', 'data-item-tools': '' });
   update();
   root.append(
     upLink(paths.checklists(l), t('All checklists')),
@@ -117,6 +118,8 @@ export async function checklistView(root, ctx) {
       tool ? h('p', null, t('Related guide:'), ' ', h('a', { href: paths.item(l, tool), ...textAttrs(tool) }, tool.title)) : null,
       sourcesList(c.sources),
     ),
+    tools,
   );
+  import('../field/itemtools.js').then((m) => m.mountItemTools(tools, c, l));
   return c.title;
 }

@@ -27,6 +27,10 @@ export function home(root, ctx) {
     { class: 'cards' },
     card(paths.checklists(l), t('Checklists'), t('Step-by-step lists. Tick your own steps; the ticks stay on this device.')),
     card(paths.glossary(l), t('Glossary'), t('What the words in this guide mean.')),
+    card(paths.mySteps(l), t('My return steps'), t('Pick the steps that apply to you and make a one-page sheet to print or share.')),
+    card(paths.contacts(l), t('Help in your country'), t('Organisations that help people who return, by country.')),
+    card(paths.protocol(l), t('The Protocol and the tools'), t('Each article of the Trafficking in Persons Protocol in plain words, and the pages that rest on it.')),
+    card(paths.print(l), t('Print the whole chapter'), t('The overview and the ten tools, ready to print.')),
     card(paths.about(l), t('About Homeward'), t('Sources, privacy and how quick exit works.')),
   );
   if (audience === 'worker') {

@@ -14,6 +14,9 @@ import { notFound } from './misc.js';
 import { notices, section, sourcesList, upLink } from './parts.js';
 
 const SKIP = 'a,h1,h2,h3,h4,h5,h6,code,pre,dialog';
+const CROSS_REFERENCED = new Set(['protocol', 'coe']);
+// "8(2)" → "protocol-8": the anchor of the article on the cross-reference screen.
+export const articleAnchor = (a) => `${a.instrument}-${String(a.article).match(/^\d+/)?.[0] || a.article}`;
 
 // Link the first whole-word occurrence of each glossary term (in any of its written forms, see
 // terms.js) to its definition. Longest terms first so "temporary residence permit" wins over
@@ -137,6 +140,8 @@ export function itemView(root, ctx) {
                   article: bdi(a.article),
                 }),
               ),
+              // The Protocol and the CoE Convention have a cross-reference screen (field/protocol.js).
+              CROSS_REFERENCED.has(a.instrument) ? [' ', h('a', { href: paths.protocol(l, articleAnchor(a)), 'data-protocol-link': '' }, t('What it says'))] : null,
               a.title ? h('span', null, ' — ', bdi(a.title, a.title_locale || 'en')) : null,
             ),
           ),
@@ -166,23 +171,28 @@ export function itemView(root, ctx) {
       )
     : null;
 
+  const tools = h('div', { class: 'item-tools', 'data-item-tools': '' });
+  const article = h(
+    'article',
+    { class: 'item', 'data-slug': it.slug },
+    it.tool_number ? h('p', { class: 'kicker' }, t('Tool {number}', { number: it.tool_number })) : null,
+    h('h1', text, it.title),
+    notices(it, (to) => paths.item(to, it)),
+    it.summary ? h('p', { class: 'lead', ...text }, it.summary) : null,
+    prose,
+    articles,
+    checklists,
+    termsSection,
+    sourcesList(it.sources),
+  );
   root.append(
     upLink(paths.home(l), t('Back to home')),
     backToTranslation(ctx.route, (from) => paths.item(from, it)),
-    h(
-      'article',
-      { class: 'item', 'data-slug': it.slug },
-      it.tool_number ? h('p', { class: 'kicker' }, t('Tool {number}', { number: it.tool_number })) : null,
-      h('h1', text, it.title),
-      notices(it, (to) => paths.item(to, it)),
-      it.summary ? h('p', { class: 'lead', ...text }, it.summary) : null,
-      prose,
-      articles,
-      checklists,
-      termsSection,
-      sourcesList(it.sources),
-    ),
+    article,
+    tools,
     popup.dialog,
   );
+  // Print, QR code, read aloud (returnee pages) and feedback load on demand (field/).
+  import('../field/itemtools.js').then((m) => m.mountItemTools(tools, it, l, { readable: it.kind === 'page' ? article : null }));
   return it.title;
 }

@@ -172,6 +172,8 @@ export async function settingsView(root, ctx) {
     say(t('All your ticks were removed from this device.'));
   });
 
+  const install = h('div', { 'data-install-box': '' });
+  import('../field/install.js').then((m) => m.mountInstall(install));
   root.append(
     h('h1', null, t('Settings')),
     status,
@@ -180,6 +182,12 @@ export async function settingsView(root, ctx) {
     discreetSection,
     section(t('Languages on this device'), h('ul', { class: 'languages' }, rows), download),
     section(t('Storage'), await storageSection()),
+    section(t('Install Homeward'), install),
+    section(
+      t('Pass the guide on'),
+      h('p', null, t('Make one file with the guide for someone who has no data.')),
+      h('p', null, h('a', { href: paths.passOn(l), class: 'button' }, t('Pass the guide on'))),
+    ),
     section(t('My steps'), h('p', null, t('Ticks you make in checklists are kept only on this device.')), clearSteps),
     ...(ctx.state.prefs.audience === 'worker'
       ? [section(t('Outreach worker account'), h('p', null, h('a', { href: paths.cases(l) }, t('Your cases, sign in and sign out'))))]
