@@ -69,6 +69,7 @@ def run_live_server(
         "HOMEWARD_LOG_LEVEL": "warning",
         # Tests change content behind the server's back and expect it to notice at once.
         "HOMEWARD_CONTENT_VERSION_TTL_SECONDS": "0",
+        "HOMEWARD_FRONTEND_RECHECK_SECONDS": "0",
         **{f"HOMEWARD_{k.upper()}": v for k, v in settings.items()},
     }
     for args in (["db", "upgrade"], ["seed"]):

@@ -60,6 +60,7 @@ async def get_bundle(
         request,
         body=entry.body,
         gzip_body=entry.gzip_body,
+        br_body=entry.br_body,
         etag=entry.etag,
         cache_control=cache.cache_control,
         media_type="application/json",

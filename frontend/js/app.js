@@ -112,7 +112,8 @@ async function ensureBundle(locale, main) {
   return !!content.bundle();
 }
 
-// Outreach workers' screens load on demand (the files are precached, so this works offline too).
+// Outreach workers' screens load on demand: a reader never downloads them; the service worker
+// keeps them for offline use once a worker has loaded one (cases/core.js).
 const worker = (file, name) => async (root, ctx) => (await import(`./cases/${file}`))[name](root, ctx);
 
 const VIEWS = {

@@ -51,3 +51,11 @@ export function appVersion() {
     ctrl.postMessage({ type: 'VERSION' }, [ch.port2]);
   });
 }
+
+// Files the service worker caches on first use rather than at install (the workers' screens):
+// ask it for the whole set under `prefix` at once, so that all of them work offline.
+export function keepOffline(prefix) {
+  const sw = globalThis.navigator?.serviceWorker;
+  if (!sw) return;
+  sw.ready.then((reg) => reg.active?.postMessage({ type: 'CACHE', prefix })).catch(() => {});
+}

@@ -1,7 +1,11 @@
 // Outreach workers' cases on the device, and their sync. Design: frontend/README.md ("Cases").
-// No DOM here. Loaded on demand (app.js), precached like every other file.
+// No DOM here. Loaded on demand (app.js); not precached for readers: the first worker module
+// to load asks the service worker to keep every worker module for offline use.
 import * as store from '../store.js';
+import { keepOffline } from '../updates.js';
 import { applyAll, baseVersion, coalesce, maxClock } from './outbox.js';
+
+keepOffline('/static/js/cases/');
 
 // --- ids and the case rules -------------------------------------------------------------------
 export const uuid = () => crypto.randomUUID();
