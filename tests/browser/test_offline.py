@@ -152,8 +152,8 @@ def test_worker_screens_are_cached_on_first_use_not_for_readers(
     expected = sorted(f"{live_server.url}{e['url']}?__hw_rev={e['revision']}" for e in lazy)
     page.wait_for_function(
         """async (n) => {
-          const cache = await caches.open('hw-precache-v1');
-          return (await cache.keys()).filter((r) => r.url.includes('/static/js/cases/')).length >= n;
+          const keys = await (await caches.open('hw-precache-v1')).keys();
+          return keys.filter((r) => r.url.includes('/static/js/cases/')).length >= n;
         }""",
         arg=len(expected),
     )
