@@ -2,7 +2,7 @@
 compression."""
 
 import gzip
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
@@ -175,8 +175,19 @@ class HeadAsGetMiddleware:
         await self.app({**scope, "method": "GET"}, receive, send_without_body)
 
 
-def install_http_middleware(app: FastAPI, *, production: bool, max_body_bytes: int) -> None:
+def install_http_middleware(
+    app: FastAPI,
+    *,
+    production: bool,
+    max_body_bytes: int,
+    fast_paths: Sequence[Any] = (),
+) -> None:
     app.add_middleware(GZipMiddleware, minimum_size=500)
+    if fast_paths:
+        from app.core.fastpath import FastPathMiddleware  # it imports this module
+
+        # Outside compression (its bytes are pre-compressed), inside everything else.
+        app.add_middleware(FastPathMiddleware, resolvers=fast_paths)
     app.add_middleware(HeadAsGetMiddleware)
     # Outside everything but the headers: the limit holds before anything reads the body.
     app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes)
@@ -224,10 +235,10 @@ def cached_response(
     if etag_matches(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)
     accept = request.headers.get("accept-encoding", "")
-    if br_body is not None and _accepts(accept, "br"):
+    if br_body is not None and accepts(accept, "br"):
         headers["Content-Encoding"] = "br"
         body = br_body
-    elif gzip_body is not None and _accepts(accept, "gzip"):
+    elif gzip_body is not None and accepts(accept, "gzip"):
         headers["Content-Encoding"] = "gzip"
         body = gzip_body
     return Response(content=body, media_type=media_type, headers=headers)
@@ -248,7 +259,7 @@ def precompress(body: bytes) -> tuple[bytes, bytes | None]:
     return gz, br
 
 
-def _accepts(accept_encoding: str, coding: str) -> bool:
+def accepts(accept_encoding: str, coding: str) -> bool:
     for part in accept_encoding.split(","):
         name, _, params = part.strip().partition(";")
         if name.strip().lower() == coding:

@@ -4,10 +4,11 @@ Included last by the app factory, so ``/api``, ``/healthz`` and ``/readyz`` win;
 only answers app navigations (``/`` and ``/{locale}/...``) and 404s everything else.
 """
 
-from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi import APIRouter, FastAPI, HTTPException, Request, Response
 from starlette.convertors import Convertor, register_url_convertor
 
 from app.core.config import Settings, get_settings
+from app.core.fastpath import Prepared, Resolver
 from app.core.http import cached_response
 from app.pwa import shell
 
@@ -32,10 +33,14 @@ router = APIRouter(include_in_schema=False)
 NO_CACHE = "no-cache"
 
 
-def _settings(request: Request) -> Settings:
+def _app_settings(app: FastAPI) -> Settings:
     """The settings, read directly rather than as a dependency: FastAPI runs a plain-function
     dependency on a worker thread, and these routes are hot. Tests' overrides still apply."""
-    return request.app.dependency_overrides.get(get_settings, get_settings)()
+    return app.dependency_overrides.get(get_settings, get_settings)()
+
+
+def _settings(request: Request) -> Settings:
+    return _app_settings(request.app)
 
 
 def _shell(settings: Settings) -> shell.Shell:
@@ -86,3 +91,30 @@ def _asset(request: Request, url: str) -> Response:
     if file is None:
         raise HTTPException(status_code=404)
     return _send(request, file, NO_CACHE)
+
+
+def shell_fast_path(app: FastAPI) -> Resolver:
+    """The worker, the manifest, static files and app navigations answered before routing
+    (app/core/fastpath.py), exactly as the routes above would; misses go on to them."""
+
+    def resolve(path: str) -> Prepared | None:
+        if path == "/sw.js":
+            file: shell.ShellFile | None = _shell(_app_settings(app)).service_worker
+        elif path.startswith(shell.STATIC_PREFIX) or path == "/manifest.webmanifest":
+            file = _shell(_app_settings(app)).by_url.get(path)
+        elif shell.is_navigation_path(path[1:]):
+            file = _shell(_app_settings(app)).index
+        else:
+            return None
+        if file is None:
+            return None
+        return Prepared(
+            body=file.body,
+            etag=file.etag,
+            cache_control=NO_CACHE,
+            media_type=file.media_type,
+            gzip_body=file.gzip_body,
+            br_body=file.br_body,
+        )
+
+    return resolve
