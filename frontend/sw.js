@@ -52,7 +52,8 @@ async function storable(res, url) {
   return new Response(await res.blob(), { status: res.status, statusText: res.statusText, headers: res.headers });
 }
 
-const isRevision = (res, entry) => res.ok && res.type === 'basic' && res.headers.get('ETag') === `"${entry.revision}"`;
+// The server's ETag is the file's revision (a cache in front may mark it weak).
+const isRevision = (res, entry) => res.ok && res.type === 'basic' && (res.headers.get('ETag') || '').replace(/^W\//, '') === `"${entry.revision}"`;
 
 // This revision of a file: from the HTTP cache when the page has just loaded it, else the network.
 async function fetchRevision(entry) {
@@ -74,7 +75,9 @@ async function cacheEntries(entries, strict) {
       if (await cache.match(key)) return; // same revision already cached by an older worker
       try {
         const res = await fetchRevision(entry);
-        if (!strict && !isRevision(res, entry)) return; // a newer version is out: not ours
+        // Another revision (a newer deploy, an older process or cache): never stored under this
+        // one. Install fails and is retried on the next navigation; a lazy file waits for use.
+        if (!isRevision(res, entry)) throw new Error(`precache: ${entry.url} is not revision ${entry.revision}`);
         await cache.put(key, await storable(res, entry.url));
       } catch (err) {
         if (strict) throw err;
