@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: install run user test lint format test-js test-sqlite test-postgres clean i18n-extract i18n-update i18n-init i18n-compile
+.PHONY: install run user test lint format test-js test-sqlite test-postgres clean i18n-extract i18n-update i18n-init i18n-compile bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,14 @@ test-postgres: install
 	else \
 		echo "*** SKIPPED the PostgreSQL run: $(PG_URL) is not reachable (start it, or set PG_URL). ***"; \
 	fi
+
+## Every figure of issue #13 beside its goal, also written to bench/RESULTS.md (never asserted).
+## Needs Debian's chromium, nginx (or nginx-light) and wrk (else a slower Python load generator),
+## and PostgreSQL at PG_URL for the sync figures.
+bench: install
+	@command -v nginx >/dev/null || { echo "bench needs nginx: apt-get install nginx-light" >&2; exit 1; }
+	@command -v wrk >/dev/null || echo "wrk not found (apt-get install wrk): using a Python load generator"
+	PG_URL='$(PG_URL)' $(BIN)/python bench/run.py
 
 # The gettext cycle for UI strings (server messages and the PWA share one catalog).
 PYBABEL_EXTRACT := $(BIN)/pybabel extract -F babel.cfg -k t -k nt:1,2 -c TRANSLATORS: \

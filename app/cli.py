@@ -30,6 +30,14 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Default: HOMEWARD_HOST")] = None,
     port: Annotated[int | None, typer.Option(help="Default: HOMEWARD_PORT")] = None,
     reload: Annotated[bool, typer.Option(help="Restart on code changes")] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Processes (default: HOMEWARD_WORKERS). More than 1: use PostgreSQL "
+            "(SQLite takes one writer at a time); each process serves every route.",
+        ),
+    ] = None,
     upgrade_db: Annotated[
         bool, typer.Option("--upgrade", help="Apply pending migrations before serving")
     ] = False,
@@ -38,6 +46,10 @@ def serve(
     import uvicorn
 
     settings = get_settings()
+    workers = workers or settings.workers
+    if workers > 1 and reload:
+        typer.echo("--reload runs one process: drop --workers or --reload.", err=True)
+        raise typer.Exit(code=2)
     if upgrade_db:
         upgrade()
     elif not is_at_head(get_engine()):
@@ -61,7 +73,10 @@ def serve(
         host=host,
         port=port,
         reload=reload,
+        workers=workers,
         log_level=settings.log_level,
+        # No "server: uvicorn" on every response: bytes on the wire, and nobody's business.
+        server_header=False,
         # Client addresses are personal data: no access log unless HOMEWARD_ACCESS_LOG=true.
         access_log=settings.access_log,
         # X-Forwarded-For/-Proto are believed only from these (HOMEWARD_TRUSTED_PROXIES).

@@ -11,6 +11,7 @@ from app.cases.routes import rules_router as case_rules_router
 from app.cases.service import record_guidance_change
 from app.cases.sync.routes import router as case_sync_router
 from app.content.bundles import BundleCache
+from app.content.routes import bundle_fast_path
 from app.content.routes import router as content_router
 from app.content.write import guidance_listeners
 from app.core.config import Settings, get_settings
@@ -22,6 +23,7 @@ from app.field.routes import admin as field_admin_router
 from app.field.routes import router as field_router
 from app.i18n.routes import router as i18n_router
 from app.pwa.routes import router as pwa_router
+from app.pwa.routes import shell_fast_path
 
 
 def wire_parts() -> None:
@@ -57,6 +59,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app,
         production=settings.environment == "production",
         max_body_bytes=settings.max_body_bytes,
+        # The bundle and the shell from memory, before routing (issue #13: throughput).
+        fast_paths=(bundle_fast_path(app), shell_fast_path(app)),
     )
     api = APIRouter(prefix="/api/v1", responses=problem_responses(400, 422))
     # The case rules go before /cases/{case_id}.

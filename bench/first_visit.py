@@ -1,99 +1,93 @@
-"""First-visit byte figures for the PWA (a benchmark, not a test).
+"""First visit on the wire (a benchmark, not a test): real Chromium (Pixel 7 emulation, an
+empty profile) through a byte-counting proxy in front of a real server, from the first
+request until the app is ready offline, in each language (tests/wire.py counts every byte
+both ways, headers included).
 
-Counted: every file in the service worker's precache manifest, /sw.js, /api/v1/locales and the
-language bundle, each gzip-compressed (level 9, mtime 0: deterministic), as in
-tests/browser/test_budget.py. With --browser, also loads the app in Chromium (Pixel 7
-emulation, empty profile), completes first run and sums the compressed bytes that actually
-crossed the wire (page and service worker requests) until the worker is activated.
-
-Usage: .venv/bin/python bench/first_visit.py --url http://127.0.0.1:8000 [--locale en] [--browser]
+Usage: .venv/bin/python bench/first_visit.py [--locales en,ar]
 """
 
+from __future__ import annotations
+
 import argparse
-import gzip
-import json
-import re
 import sys
 from pathlib import Path
 
-import httpx
+if __package__ in (None, ""):  # run as a script: python bench/first_visit.py
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-TOTAL_BUDGET = 150_000
-JS_BUDGET = 50_000
+from bench.common import (
+    LOCALES,
+    Figures,
+    copy_frontend,
+    prepare,
+    server_env,
+    start_server,
+    throwaway_database,
+    workdir,
+)
+from tests.wire import (
+    FIRST_VISIT_BUDGET,
+    FURTHER_LANGUAGE_SLACK,
+    JS_BUDGET,
+    first_visit,
+)
+
 CHROMIUM = "/usr/bin/chromium"
 
 
-def gz(data: bytes) -> int:
-    return len(gzip.compress(data, compresslevel=9, mtime=0))
-
-
-def counted(url: str, locale: str) -> dict[str, int]:
-    with httpx.Client(base_url=url, timeout=10) as client:
-        sw = client.get("/sw.js")
-        sw.raise_for_status()
-        match = re.search(r"const MANIFEST = (\[.*?\]) \|\| \[\];", sw.text)
-        if not match:
-            sys.exit("no precache manifest in /sw.js")
-        urls = [e["url"] for e in json.loads(match.group(1))]
-        sizes = {"/sw.js": gz(sw.content)}
-        for path in [*urls, "/api/v1/locales", f"/api/v1/content/{locale}"]:
-            r = client.get(path)
-            r.raise_for_status()
-            sizes[path] = gz(r.content)
-    return sizes
-
-
-def on_the_wire(url: str) -> tuple[int, int, int]:
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+def main(figures: Figures | None = None, locales: tuple[str, ...] = LOCALES) -> Figures:
     from playwright.sync_api import sync_playwright
 
-    from tests.browser.helpers import first_run, wait_sw_activated
-
-    bodies = headers = count = 0
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM)
-        device = dict(p.devices["Pixel 7"])
-        device.pop("default_browser_type", None)
-        context = browser.new_context(**device, base_url=url)
-        finished = []
-        context.on("requestfinished", lambda r: finished.append(r))
-        page = context.new_page()
-        first_run(page)
-        wait_sw_activated(page)
-        for request in finished:
-            sizes = request.sizes()
-            bodies += sizes["responseBodySize"]
-            headers += sizes["responseHeadersSize"]
-            count += 1
-        browser.close()
-    return bodies, headers, count
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--url", default="http://127.0.0.1:8000")
-    parser.add_argument("--locale", default="en")
-    parser.add_argument("--browser", action="store_true", help="also measure a real first visit")
-    args = parser.parse_args()
-
-    sizes = counted(args.url, args.locale)
-    js = sum(n for path, n in sizes.items() if path.endswith(".js"))
-    total = sum(sizes.values())
-    bundle = sizes[f"/api/v1/content/{args.locale}"]
-    for path, n in sorted(sizes.items(), key=lambda x: -x[1]):
-        print(f"{n:>8}  {path}")
-    print(f"{total - bundle:>8}  app shell ({len(sizes) - 2} files incl. sw.js), gzip")
-    print(f"{bundle:>8}  {args.locale} bundle, gzip")
-    print(f"{total:>8}  first visit total, gzip   (budget {TOTAL_BUDGET})")
-    print(f"{js:>8}  JavaScript, gzip           (budget {JS_BUDGET})")
-    if args.browser:
-        bodies, headers, n = on_the_wire(args.url)
-        print(f"{bodies:>8}  measured in Chromium: {n} response bodies as transferred")
-        print(f"{headers:>8}  ... and their headers")
-        print("          (the shell crosses the wire twice: once for the page, once for the")
-        print("          service worker's precache, which fetches with cache: 'reload')")
-    sys.exit(0 if total <= TOTAL_BUDGET and js <= JS_BUDGET else 1)
+    figures = figures or Figures()
+    section = "First visit on the wire (Chromium through a byte-counting proxy)"
+    print(f"\n== {section} ==")
+    with workdir() as work, throwaway_database("sqlite", work) as db:
+        env = server_env(db, copy_frontend(work))
+        prepare(env)
+        server = start_server(env)
+        english = None
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM)
+                device = dict(p.devices["Pixel 7"])
+                device.pop("default_browser_type", None)
+                for locale in ("en", *[x for x in locales if x != "en"]):
+                    visit = first_visit(browser, device, server.port, locale)
+                    own = visit.bundle_bytes(locale) + sum(
+                        e.total for e in visit.exchanges if e.path == f"/api/v1/i18n/{locale}"
+                    )
+                    twice = visit.downloaded_twice()
+                    value = f"{visit.total:,} B"
+                    if locale == "en":
+                        english = visit
+                        figures.add(section, "en: bytes until ready offline", value,
+                                    f"<= {FIRST_VISIT_BUDGET:,} B",
+                                    visit.total <= FIRST_VISIT_BUDGET)  # fmt: skip
+                        figures.add(section, "   JavaScript (compressed bodies)",
+                                    f"{visit.js_bodies:,} B", f"<= {JS_BUDGET:,} B",
+                                    visit.js_bodies <= JS_BUDGET)  # fmt: skip
+                    else:
+                        assert english is not None
+                        limit = (english.total - english.bundle_bytes("en") + own
+                                 + FURTHER_LANGUAGE_SLACK)  # fmt: skip
+                        figures.add(section, f"{locale}: bytes until ready offline", value,
+                                    f"<= {limit:,} B (shell + own bundle/catalog + 2 KB)",
+                                    visit.total <= limit)  # fmt: skip
+                    figures.add(section, f"   {len(visit.exchanges)} requests; headers both ways",
+                                f"{visit.headers:,} B")  # fmt: skip
+                    figures.add(section, "   English bundle downloaded",
+                                f"{visit.bundle_bytes('en'):,} B")  # fmt: skip
+                    figures.add(section, "   downloaded twice", ", ".join(twice) or "nothing",
+                                "nothing", not twice)  # fmt: skip
+                    figures.add(section, "   reloads offline", str(visit.offline_ok), "True",
+                                visit.offline_ok)  # fmt: skip
+                browser.close()
+        finally:
+            server.stop()
+    return figures
 
 
 if __name__ == "__main__":
-    main()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--locales", default=",".join(LOCALES))
+    main(locales=tuple(parser.parse_args().locales.split(",")))

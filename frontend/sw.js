@@ -3,9 +3,16 @@
  * - The server injects the precache manifest ([{url, revision}], one entry per shell file) and a
  *   version string where the two placeholders below are. Any changed file changes this script,
  *   so the browser installs a new worker; unchanged files are not downloaded again.
- * - One cache; each entry is keyed by URL + revision. Install fills missing keys with
- *   cache:'reload' fetches (bypassing the HTTP cache) and stores only ok, same-origin ("basic")
- *   responses; activate deletes keys the manifest no longer lists.
+ * - One cache; each entry is keyed by URL + revision. Install fills missing keys and stores only
+ *   ok, same-origin ("basic") responses of exactly that revision; activate deletes keys neither
+ *   list names. Nothing is downloaded twice: install first takes the copy the page has just
+ *   loaded from the HTTP cache (cache: 'force-cache') and keeps it only if its ETag is the
+ *   manifest's revision (the server's ETag is the revision), else fetches with cache: 'reload'
+ *   (a stale HTTP copy never fills the precache, as Workbox guarantees with its revisions).
+ * - A second list (LAZY: the outreach workers' screens, the large install icons) is not
+ *   precached: a reader never downloads it. Each file is cached, under its revision, the first
+ *   time it is fetched; and as soon as one worker module loads, the page asks for the whole
+ *   worker set ({type: 'CACHE', prefix}), so a worker's screens all work offline from then on.
  * - App navigations (/ and /{locale}/...) are answered from the precached shell at once, online
  *   or not: on a slow connection the app opens as fast as offline, renders from IndexedDB and
  *   revalidates its content in the background. The shell itself is kept fresh by the update
@@ -15,6 +22,7 @@
  * - Never skips waiting by itself: the page asks the user, then posts {type: 'SKIP_WAITING'}.
  */
 const MANIFEST = self.__HW_MANIFEST || [];
+const LAZY = self.__HW_LAZY || [];
 const VERSION = self.__HW_VERSION || 'dev';
 const CACHE = 'hw-precache-v1';
 const NAV_TIMEOUT_MS = 3000;
@@ -27,6 +35,7 @@ const cacheKey = (entry) => {
   return u.href;
 };
 const keyByUrl = new Map(MANIFEST.map((e) => [abs(e.url), cacheKey(e)]));
+const lazyByUrl = new Map(LAZY.map((e) => [abs(e.url), e]));
 const SHELL_KEY = keyByUrl.get(abs('/'));
 // The server's app navigations (app/services/shell.py is_navigation_path): "" or {locale}/...
 const LOCALE_SEGMENT = /^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/;
@@ -43,26 +52,48 @@ async function storable(res, url) {
   return new Response(await res.blob(), { status: res.status, statusText: res.statusText, headers: res.headers });
 }
 
-self.addEventListener('install', (event) => {
-  event.waitUntil(
-    (async () => {
-      const cache = await caches.open(CACHE);
-      await Promise.all(
-        MANIFEST.map(async (entry) => {
-          const key = cacheKey(entry);
-          if (await cache.match(key)) return; // same revision already cached by an older worker
-          const res = await fetch(new Request(abs(entry.url), { cache: 'reload', credentials: 'same-origin' }));
-          await cache.put(key, await storable(res, entry.url));
-        }),
-      );
-    })(),
+// The server's ETag is the file's revision (a cache in front may mark it weak).
+const isRevision = (res, entry) => res.ok && res.type === 'basic' && (res.headers.get('ETag') || '').replace(/^W\//, '') === `"${entry.revision}"`;
+
+// This revision of a file: from the HTTP cache when the page has just loaded it, else the network.
+async function fetchRevision(entry) {
+  const url = abs(entry.url);
+  try {
+    const copy = await fetch(new Request(url, { cache: 'force-cache', credentials: 'same-origin' }));
+    if (isRevision(copy, entry)) return copy;
+  } catch {
+    // not in the HTTP cache and offline: the reload below says so
+  }
+  return fetch(new Request(url, { cache: 'reload', credentials: 'same-origin' }));
+}
+
+async function cacheEntries(entries, strict) {
+  const cache = await caches.open(CACHE);
+  await Promise.all(
+    entries.map(async (entry) => {
+      const key = cacheKey(entry);
+      if (await cache.match(key)) return; // same revision already cached by an older worker
+      try {
+        const res = await fetchRevision(entry);
+        // Another revision (a newer deploy, an older process or cache): never stored under this
+        // one. Install fails and is retried on the next navigation; a lazy file waits for use.
+        if (!isRevision(res, entry)) throw new Error(`precache: ${entry.url} is not revision ${entry.revision}`);
+        await cache.put(key, await storable(res, entry.url));
+      } catch (err) {
+        if (strict) throw err;
+      }
+    }),
   );
+}
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(cacheEntries(MANIFEST, true));
 });
 
 self.addEventListener('activate', (event) => {
   event.waitUntil(
     (async () => {
-      const wanted = new Set(keyByUrl.values());
+      const wanted = new Set([...keyByUrl.values(), ...LAZY.map(cacheKey)]);
       const cache = await caches.open(CACHE);
       for (const req of await cache.keys()) {
         if (!wanted.has(req.url)) await cache.delete(req);
@@ -81,7 +112,14 @@ self.addEventListener('activate', (event) => {
 self.addEventListener('message', (event) => {
   const data = event.data || {};
   if (data.type === 'SKIP_WAITING') self.skipWaiting();
-  else if (data.type === 'VERSION' && event.ports[0]) event.ports[0].postMessage({ version: VERSION });
+  else if (data.type === 'CACHE' && typeof data.prefix === 'string') {
+    event.waitUntil(
+      cacheEntries(
+        LAZY.filter((e) => e.url.startsWith(data.prefix)),
+        false,
+      ),
+    );
+  } else if (data.type === 'VERSION' && event.ports[0]) event.ports[0].postMessage({ version: VERSION });
 });
 
 async function shellFirst(event) {
@@ -107,6 +145,17 @@ async function fromCache(request, key) {
   return hit || fetch(request);
 }
 
+// A lazy file: from the cache once fetched; the first fetch is kept if it is this revision.
+async function cachedOnFirstUse(request, entry) {
+  const cache = await caches.open(CACHE);
+  const key = cacheKey(entry);
+  const hit = await cache.match(key);
+  if (hit) return hit;
+  const res = await fetch(request);
+  if (isRevision(res, entry) && !res.redirected) await cache.put(key, res.clone());
+  return res;
+}
+
 self.addEventListener('fetch', (event) => {
   const req = event.request;
   if (req.method !== 'GET') return;
@@ -119,4 +168,5 @@ self.addEventListener('fetch', (event) => {
     return;
   }
   if (key) event.respondWith(fromCache(req, key));
+  else if (!url.search && lazyByUrl.has(url.href.split('#')[0])) event.respondWith(cachedOnFirstUse(req, lazyByUrl.get(url.href.split('#')[0])));
 });

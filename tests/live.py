@@ -33,6 +33,11 @@ class LiveServer:
         return httpx.get(self.url + path, timeout=10, **kwargs)
 
 
+def free_port() -> int:
+    """A free loopback port (the OS's choice)."""
+    return _free_port()
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -54,10 +59,16 @@ def _wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: f
 
 
 def run_live_server(
-    root: Path, databases: ThrowawayDatabases, database_url: str | None = None, **settings: str
+    root: Path,
+    databases: ThrowawayDatabases,
+    *,
+    database_url: str | None = None,
+    serve_args: tuple[str, ...] = (),
+    **settings: str,
 ) -> Iterator[LiveServer]:
     """Starts a server (extra ``HOMEWARD_*`` settings as keyword arguments), yields it,
-    and stops it. By default on a new database; ``database_url`` shares one."""
+    and stops it. On a new database, unless ``database_url`` names one (a second process on
+    the same database); ``serve_args`` go to ``homeward serve`` (``--workers 2``)."""
     frontend = root / "frontend"
     shutil.copytree(PROJECT_ROOT / "frontend", frontend)
     database_url = database_url or databases.new_url()
@@ -69,6 +80,7 @@ def run_live_server(
         "HOMEWARD_LOG_LEVEL": "warning",
         # Tests change content behind the server's back and expect it to notice at once.
         "HOMEWARD_CONTENT_VERSION_TTL_SECONDS": "0",
+        "HOMEWARD_FRONTEND_RECHECK_SECONDS": "0",
         **{f"HOMEWARD_{k.upper()}": v for k, v in settings.items()},
     }
     for args in (["db", "upgrade"], ["seed"]):
@@ -80,7 +92,15 @@ def run_live_server(
     log = root / "server.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [str(HOMEWARD_CLI), "serve", "--host", "127.0.0.1", "--port", str(port)],
+            [
+                str(HOMEWARD_CLI),
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                *serve_args,
+            ],
             env=env,
             cwd=PROJECT_ROOT,
             stdout=out,

@@ -153,10 +153,30 @@ def test_unknown_route_and_method_are_problems(client: TestClient) -> None:
 def test_security_headers_on_every_response(client: TestClient) -> None:
     for path in ("/healthz", "/api/v1/content/en", "/api/v1/nothing-here"):
         headers = client.get(path).headers
-        csp = headers["content-security-policy"]
-        assert "default-src 'self'" in csp and "unsafe-inline" not in csp
+        # JSON is never a document: the shortest policy that forbids everything.
+        assert headers["content-security-policy"] == "default-src 'none'; frame-ancestors 'none'"
         assert headers["referrer-policy"] == "no-referrer"
         assert headers["x-content-type-options"] == "nosniff"
+
+
+def test_full_policy_only_on_documents_and_the_service_worker(client: TestClient) -> None:
+    for path in ("/", "/en/", "/sw.js"):
+        headers = client.get(path).headers
+        csp = headers["content-security-policy"]
+        assert "default-src 'self'" in csp and "unsafe-inline" not in csp, path
+        assert "camera=()" in headers["permissions-policy"], path
+        assert headers["x-frame-options"] == "DENY", path
+    for path in ("/static/js/app.js", "/static/app.css", "/static/icons/icon-192.png"):
+        headers = client.get(path).headers
+        assert headers["x-content-type-options"] == "nosniff", path
+        assert headers["referrer-policy"] == "no-referrer", path
+        assert "content-security-policy" not in headers, path
+        assert "permissions-policy" not in headers, path
+    # A 304 carries no policy: a cache merges its headers into the stored document.
+    etag = client.get("/").headers["etag"]
+    revalidated = client.get("/", headers={"If-None-Match": etag})
+    assert revalidated.status_code == 304
+    assert "content-security-policy" not in revalidated.headers
 
 
 def test_a_translation_becomes_stale_when_its_english_source_changes(

@@ -27,7 +27,9 @@ def shell_client(frontend_dir: Path) -> Iterator[TestClient]:
     """Only the frontend router, pointed at a copy of frontend/ (no database needed)."""
     app = FastAPI()
     app.include_router(frontend_routes.router)
-    app.dependency_overrides[get_settings] = lambda: Settings(frontend_dir=frontend_dir)
+    app.dependency_overrides[get_settings] = lambda: Settings(
+        frontend_dir=frontend_dir, frontend_recheck_seconds=0
+    )
     with TestClient(app) as client:
         yield client
 

@@ -1,12 +1,11 @@
 """The language bundle: every published item, checklist and glossary term for one locale,
 resolved along its fallback chain (resolver.py). Built once per content version and kept as
-bytes (plain and gzip), so serving it costs about as much as serving a static file.
+bytes (plain, gzip and brotli), so serving it costs about as much as serving a static file.
 
 The bytes, and so the ETag, depend only on the content: two processes on one database, or
 one process before and after a restart, serve the same ETag for the same content.
 """
 
-import gzip
 import hashlib
 import threading
 import time
@@ -28,6 +27,7 @@ from app.content.resolver import (
 from app.content.schemas import Bundle, ItemOut
 from app.content.write import current_version, version_listeners
 from app.core.errors import NotFound
+from app.core.http import precompress
 from app.core.models import utcnow
 from app.i18n import _
 from app.i18n import locales as i18n
@@ -83,17 +83,19 @@ class EncodedBundle:
     body: bytes
     gzip_body: bytes
     etag: str
+    br_body: bytes | None = None
 
 
 def encode(bundle: Bundle) -> EncodedBundle:
     body = bundle.model_dump_json().encode()
+    gz, br = precompress(body)  # deterministic bytes: the same in every process
     return EncodedBundle(
         version=bundle.version,
         bundle=bundle,
         body=body,
-        # mtime=0 keeps the gzip bytes (and so the byte budget) deterministic.
-        gzip_body=gzip.compress(body, compresslevel=6, mtime=0),
+        gzip_body=gz,
         etag='"' + hashlib.sha256(body).hexdigest()[:32] + '"',
+        br_body=br,
     )
 
 
@@ -122,6 +124,9 @@ class BundleCache:
         self._version: int | None = None
         self._version_read_at = 0.0
         self._lock = threading.Lock()
+        # One build at a time per locale (striped): after a publish, fifty requests for the
+        # same bundle wait for one build instead of making fifty.
+        self._build_locks = [threading.Lock() for _ in range(16)]
         invalidate = weakref.WeakMethod(self.invalidate)
         version_listeners.append(lambda: (method := invalidate()) and method())
 
@@ -142,6 +147,13 @@ class BundleCache:
         entry = self.fresh(locale)
         if entry is not None:
             return entry
+        with self._build_locks[hash(locale) % len(self._build_locks)]:
+            entry = self.fresh(locale)  # built meanwhile by the request we waited for
+            if entry is not None:
+                return entry
+            return self._load(locale)
+
+    def _load(self, locale: str) -> EncodedBundle:
         with self._open_session() as session:
             version = current_version(session)
             self._version, self._version_read_at = version, time.monotonic()

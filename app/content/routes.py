@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Path, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Header, Path, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from app.content.bundles import BundleCache, find_item
@@ -10,6 +10,7 @@ from app.content.locales import list_locales
 from app.content.schemas import Bundle, ItemOut, LocaleList
 from app.core.deps import SessionDep, SettingsDep
 from app.core.errors import problem_responses
+from app.core.fastpath import Prepared, Resolver
 from app.core.http import cached_response
 from app.core.schemas import SLUG_PATTERN
 from app.i18n.locales import LOCALE_PATTERN
@@ -60,6 +61,7 @@ async def get_bundle(
         request,
         body=entry.body,
         gzip_body=entry.gzip_body,
+        br_body=entry.br_body,
         etag=entry.etag,
         cache_control=cache.cache_control,
         media_type="application/json",
@@ -90,3 +92,30 @@ async def get_item(
         cache_control=cache.cache_control,
         media_type="application/json",
     )
+
+
+CONTENT_PREFIX = "/api/v1/content/"
+
+
+def bundle_fast_path(app: FastAPI) -> Resolver:
+    """GET /api/v1/content/{locale} answered before routing while the cached bundle is known
+    to be current (app/core/fastpath.py); otherwise the route above answers."""
+
+    def resolve(path: str) -> Prepared | None:
+        if not path.startswith(CONTENT_PREFIX):
+            return None
+        cache: BundleCache = app.state.bundle_cache
+        locale = path[len(CONTENT_PREFIX) :]
+        entry = cache.fresh(locale) if "/" not in locale else None
+        if entry is None:
+            return None
+        return Prepared(
+            body=entry.body,
+            etag=entry.etag,
+            cache_control=cache.cache_control,
+            media_type="application/json",
+            gzip_body=entry.gzip_body,
+            br_body=entry.br_body,
+        )
+
+    return resolve

@@ -16,6 +16,8 @@ class Settings(BaseSettings):
     environment: Literal["development", "test", "production"] = "development"
     host: str = "127.0.0.1"
     port: int = 8000
+    # Server processes of `homeward serve` (each with its own caches); >1 needs PostgreSQL.
+    workers: int = 1
     database_url: str = f"sqlite:///{PROJECT_ROOT / 'data' / 'homeward.db'}"
     # Where the seed content and the PWA files live; tests point these at copies.
     content_dir: Path = PROJECT_ROOT / "app" / "guidance"
@@ -26,6 +28,9 @@ class Settings(BaseSettings):
     # How long a process trusts the content version it read before reading it again. Another
     # process's publish is served within this time; this process's own at once.
     content_version_ttl_seconds: float = 1.0
+    # How long the PWA's files on disk are trusted before they are checked again (a stat of
+    # each file). Files change only with a deploy; 0 checks on every request.
+    frontend_recheck_seconds: float = 2.0
     log_level: str = "info"
     # Where quick exit sends the reader: a neutral page chosen by the organisation running
     # Homeward (a local weather or news site people often open). The default is a plain recipe

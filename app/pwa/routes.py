@@ -4,11 +4,11 @@ Included last by the app factory, so ``/api``, ``/healthz`` and ``/readyz`` win;
 only answers app navigations (``/`` and ``/{locale}/...``) and 404s everything else.
 """
 
-from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi import APIRouter, FastAPI, HTTPException, Request, Response
 from starlette.convertors import Convertor, register_url_convertor
 
-from app.core.config import Settings
-from app.core.deps import SettingsDep
+from app.core.config import Settings, get_settings
+from app.core.fastpath import Prepared, Resolver
 from app.core.http import cached_response
 from app.pwa import shell
 
@@ -33,44 +33,88 @@ router = APIRouter(include_in_schema=False)
 NO_CACHE = "no-cache"
 
 
+def _app_settings(app: FastAPI) -> Settings:
+    """The settings, read directly rather than as a dependency: FastAPI runs a plain-function
+    dependency on a worker thread, and these routes are hot. Tests' overrides still apply."""
+    return app.dependency_overrides.get(get_settings, get_settings)()
+
+
+def _settings(request: Request) -> Settings:
+    return _app_settings(request.app)
+
+
+def _shell(settings: Settings) -> shell.Shell:
+    return shell.current_shell(
+        settings.frontend_dir, settings.quick_exit_url, settings.frontend_recheck_seconds
+    )
+
+
 def _send(request: Request, file: shell.ShellFile, cache_control: str) -> Response:
     return cached_response(
         request,
         body=file.body,
+        gzip_body=file.gzip_body,
+        br_body=file.br_body,
         etag=file.etag,
         cache_control=cache_control,
         media_type=file.media_type,
     )
 
 
+# async, and no I/O but a stat walk at most every HOMEWARD_FRONTEND_RECHECK_SECONDS: these
+# answer on the event loop, without a thread hop.
 @router.api_route("/sw.js", methods=["GET", "HEAD"])
-def service_worker(request: Request, settings: SettingsDep) -> Response:
-    sw = shell.load_shell(settings.frontend_dir, settings.quick_exit_url).service_worker
-    return _send(request, sw, NO_CACHE)
+async def service_worker(request: Request) -> Response:
+    return _send(request, _shell(_settings(request)).service_worker, NO_CACHE)
 
 
 @router.api_route("/manifest.webmanifest", methods=["GET", "HEAD"])
-def web_manifest(request: Request, settings: SettingsDep) -> Response:
-    return _asset(request, settings, "/manifest.webmanifest")
+async def web_manifest(request: Request) -> Response:
+    return _asset(request, "/manifest.webmanifest")
 
 
 @router.api_route("/static/{path:path}", methods=["GET", "HEAD"])
-def static_file(path: str, request: Request, settings: SettingsDep) -> Response:
-    return _asset(request, settings, shell.STATIC_PREFIX + path)
+async def static_file(path: str, request: Request) -> Response:
+    return _asset(request, shell.STATIC_PREFIX + path)
 
 
 # GET only: a HEAD catch-all would turn "HEAD /api/..." (405 from the API route) into a 404.
 @router.get("/{path:notapi}")
-def app_shell(path: str, request: Request, settings: SettingsDep) -> Response:
+async def app_shell(path: str, request: Request) -> Response:
     if not shell.is_navigation_path(path):
         raise HTTPException(status_code=404)
-    return _send(
-        request, shell.load_shell(settings.frontend_dir, settings.quick_exit_url).index, NO_CACHE
-    )
+    return _send(request, _shell(_settings(request)).index, NO_CACHE)
 
 
-def _asset(request: Request, settings: Settings, url: str) -> Response:
-    file = shell.find_asset(settings.frontend_dir, url, settings.quick_exit_url)
+def _asset(request: Request, url: str) -> Response:
+    file = _shell(_settings(request)).by_url.get(url)
     if file is None:
         raise HTTPException(status_code=404)
     return _send(request, file, NO_CACHE)
+
+
+def shell_fast_path(app: FastAPI) -> Resolver:
+    """The worker, the manifest, static files and app navigations answered before routing
+    (app/core/fastpath.py), exactly as the routes above would; misses go on to them."""
+
+    def resolve(path: str) -> Prepared | None:
+        if path == "/sw.js":
+            file: shell.ShellFile | None = _shell(_app_settings(app)).service_worker
+        elif path.startswith(shell.STATIC_PREFIX) or path == "/manifest.webmanifest":
+            file = _shell(_app_settings(app)).by_url.get(path)
+        elif shell.is_navigation_path(path[1:]):
+            file = _shell(_app_settings(app)).index
+        else:
+            return None
+        if file is None:
+            return None
+        return Prepared(
+            body=file.body,
+            etag=file.etag,
+            cache_control=NO_CACHE,
+            media_type=file.media_type,
+            gzip_body=file.gzip_body,
+            br_body=file.br_body,
+        )
+
+    return resolve

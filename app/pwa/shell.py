@@ -18,9 +18,11 @@ import json
 import os
 import re
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app.core.http import precompress
 from app.i18n.locales import LOCALE_PATTERN
 
 INDEX_FILE = "index.html"
@@ -28,11 +30,33 @@ SW_FILE = "sw.js"
 WEB_MANIFEST_FILE = "manifest.webmanifest"
 STATIC_PREFIX = "/static/"
 MANIFEST_PLACEHOLDER = "self.__HW_MANIFEST"
+LAZY_PLACEHOLDER = "self.__HW_LAZY"
 VERSION_PLACEHOLDER = "self.__HW_VERSION"
 REVISION_LENGTH = 12
 # index.html carries the quick-exit destination (HOMEWARD_QUICK_EXIT_URL) in this meta element,
 # so it is part of the precached shell and works offline.
 QUICK_EXIT_META = re.compile(r'(<meta name="hw-quick-exit" content=")[^"]*(")')
+
+# Served and revisioned, but not precached on a reader's first visit: the outreach workers'
+# screens (and any staff-only code), the large install icons the browser fetches itself, and
+# discreet mode's manifest and icon (fetched, and so cached, when a reader turns it on).
+# The service worker caches them when they are first used (workers: all of them at once as
+# soon as one worker module loads), so they work offline from then on.
+# The field features (issue #14) and their vendored library and protocol summaries likewise:
+# a reader who opens one of them online has all of them offline from then on.
+LAZY_PREFIXES = ("js/cases/", "js/admin/", "js/field/", "vendor/", "protocol/")
+LAZY_FILES = frozenset(
+    {
+        "icons/icon-512.png",
+        "icons/icon-maskable-512.png",
+        "icons/notes-512.png",
+        "icons/notes-maskable-512.png",
+        "icons/notes-192.png",
+        "manifest-discreet.webmanifest",
+    }
+)
+# Compressed once when read; images are compressed already.
+_COMPRESSIBLE = frozenset({".html", ".js", ".mjs", ".css", ".json", ".webmanifest", ".svg"})
 
 # Files under frontend/ that are never served (documentation, tooling) or not precached.
 _EXCLUDED_SUFFIXES = frozenset({".md", ".map", ".py", ".sh", ".txt"})
@@ -69,16 +93,22 @@ class ShellFile:
     revision: str
     body: bytes
     media_type: str
+    gzip_body: bytes | None = field(default=None, repr=False)
+    br_body: bytes | None = field(default=None, repr=False)
 
     @property
     def etag(self) -> str:
         return f'"{self.revision}"'
 
+    @property
+    def lazy(self) -> bool:
+        return is_lazy(self.rel)
+
 
 @dataclass(frozen=True)
 class Shell:
-    files: tuple[ShellFile, ...]  # every precached file, sorted by URL
-    service_worker: ShellFile  # sw.js with the manifest injected (never precached)
+    files: tuple[ShellFile, ...]  # every served file but sw.js, sorted by URL
+    service_worker: ShellFile  # sw.js with the manifests injected (never precached)
     version: str  # short hash of the whole manifest and the worker template
     by_url: dict[str, ShellFile] = field(repr=False)
 
@@ -87,7 +117,12 @@ class Shell:
         return self.by_url["/"]
 
     def manifest(self) -> list[dict[str, str]]:
-        return [{"url": f.url, "revision": f.revision} for f in self.files]
+        """What the service worker precaches at install: the reader's app."""
+        return [{"url": f.url, "revision": f.revision} for f in self.files if not f.lazy]
+
+    def lazy_manifest(self) -> list[dict[str, str]]:
+        """What it caches on first use (workers' screens, install icons)."""
+        return [{"url": f.url, "revision": f.revision} for f in self.files if f.lazy]
 
 
 def url_for(rel: str) -> str:
@@ -96,6 +131,17 @@ def url_for(rel: str) -> str:
     if rel in (WEB_MANIFEST_FILE, SW_FILE):
         return f"/{rel}"
     return STATIC_PREFIX + rel
+
+
+def is_lazy(rel: str) -> bool:
+    return rel.startswith(LAZY_PREFIXES) or rel in LAZY_FILES
+
+
+def shell_file(rel: str, body: bytes) -> ShellFile:
+    gz = br = None
+    if Path(rel).suffix.lower() in _COMPRESSIBLE and len(body) >= 256:
+        gz, br = precompress(body)
+    return ShellFile(rel, url_for(rel), revision_of(body), body, media_type_for(rel), gz, br)
 
 
 def media_type_for(rel: str) -> str:
@@ -138,16 +184,29 @@ def _walk(root: Path) -> list[tuple[str, Path, os.stat_result]]:
     return found
 
 
-def render_service_worker(template: str, manifest: list[dict[str, str]], version: str) -> str:
-    """Replace the two placeholders (each must occur exactly once) with JSON literals."""
-    for placeholder in (MANIFEST_PLACEHOLDER, VERSION_PLACEHOLDER):
+def render_service_worker(
+    template: str,
+    manifest: list[dict[str, str]],
+    version: str,
+    lazy: list[dict[str, str]] | None = None,
+) -> str:
+    """Replace the placeholders (each must occur exactly once; the lazy list's only when it is
+    given) with JSON literals."""
+    placeholders = [MANIFEST_PLACEHOLDER, VERSION_PLACEHOLDER]
+    if lazy is not None:
+        placeholders.append(LAZY_PLACEHOLDER)
+    for placeholder in placeholders:
         count = template.count(placeholder)
         if count != 1:
             raise ShellError(f"{SW_FILE} must contain {placeholder} exactly once (found {count})")
-    manifest_json = json.dumps(manifest, separators=(",", ":"), ensure_ascii=True)
-    return template.replace(MANIFEST_PLACEHOLDER, manifest_json).replace(
-        VERSION_PLACEHOLDER, json.dumps(version)
-    )
+
+    def literal(value: object) -> str:
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=True)
+
+    text = template.replace(MANIFEST_PLACEHOLDER, literal(manifest))
+    if lazy is not None:
+        text = text.replace(LAZY_PLACEHOLDER, literal(lazy))
+    return text.replace(VERSION_PLACEHOLDER, json.dumps(version))
 
 
 class ShellCache:
@@ -170,9 +229,9 @@ class ShellCache:
         if cached and cached[0] == st.st_mtime_ns and cached[1] == st.st_size:
             return cached[2]
         body = path.read_bytes()
-        shell_file = ShellFile(rel, url_for(rel), revision_of(body), body, media_type_for(rel))
-        self._files[path] = (st.st_mtime_ns, st.st_size, shell_file)
-        return shell_file
+        file = shell_file(rel, body)
+        self._files[path] = (st.st_mtime_ns, st.st_size, file)
+        return file
 
     def load(self, frontend_dir: Path, quick_exit_url: str | None = None) -> Shell:
         root = frontend_dir.resolve()
@@ -200,8 +259,7 @@ def with_quick_exit(file: ShellFile, url: str) -> ShellFile:
     new = QUICK_EXIT_META.sub(lambda m: m.group(1) + value + m.group(2), text, count=1)
     if new == text:
         return file
-    body = new.encode("utf-8")
-    return ShellFile(file.rel, file.url, revision_of(body), body, file.media_type)
+    return shell_file(file.rel, new.encode("utf-8"))
 
 
 def _build(files: list[ShellFile]) -> Shell:
@@ -209,19 +267,21 @@ def _build(files: list[ShellFile]) -> Shell:
     if INDEX_FILE not in by_rel or SW_FILE not in by_rel:
         raise ShellError(f"the frontend directory needs {INDEX_FILE} and {SW_FILE}")
     template = by_rel[SW_FILE]
-    precached = tuple(sorted((f for f in files if f.rel != SW_FILE), key=lambda f: f.url))
-    manifest = [{"url": f.url, "revision": f.revision} for f in precached]
-    digest = hashlib.sha256(json.dumps(manifest, sort_keys=True).encode())
+    served = tuple(sorted((f for f in files if f.rel != SW_FILE), key=lambda f: f.url))
+    manifest = [{"url": f.url, "revision": f.revision} for f in served if not f.lazy]
+    lazy = [{"url": f.url, "revision": f.revision} for f in served if f.lazy]
+    digest = hashlib.sha256(json.dumps([manifest, lazy], sort_keys=True).encode())
     digest.update(template.revision.encode())
     version = digest.hexdigest()[:REVISION_LENGTH]
-    sw_body = render_service_worker(template.body.decode("utf-8"), manifest, version).encode(
-        "utf-8"
+    text = template.body.decode("utf-8")
+    # A template without the lazy placeholder (an older sw.js) precaches everything.
+    if LAZY_PLACEHOLDER not in text:
+        manifest, lazy = manifest + lazy, None
+    service_worker = shell_file(
+        SW_FILE, render_service_worker(text, manifest, version, lazy).encode("utf-8")
     )
-    service_worker = ShellFile(
-        SW_FILE, url_for(SW_FILE), revision_of(sw_body), sw_body, media_type_for(SW_FILE)
-    )
-    by_url = {f.url: f for f in precached}
-    return Shell(files=precached, service_worker=service_worker, version=version, by_url=by_url)
+    by_url = {f.url: f for f in served}
+    return Shell(files=served, service_worker=service_worker, version=version, by_url=by_url)
 
 
 _cache = ShellCache()
@@ -240,3 +300,21 @@ def find_asset(frontend_dir: Path, url: str, quick_exit_url: str | None = None) 
 
 def clear_cache() -> None:
     _cache.clear()
+    _recent.clear()
+
+
+# The routes ask for the shell on every request; walking the folder each time (a few dozen
+# stat calls) is what made static files slow. A shell is reused for `recheck_seconds` (0: walk
+# every time, as tests that change files behind the server's back need).
+_recent: dict[tuple[Path, str | None], tuple[float, Shell]] = {}
+
+
+def current_shell(frontend_dir: Path, quick_exit_url: str | None, recheck_seconds: float) -> Shell:
+    key = (frontend_dir, quick_exit_url)
+    now = time.monotonic()
+    hit = _recent.get(key)
+    if hit is not None and now - hit[0] < recheck_seconds:
+        return hit[1]
+    shell = load_shell(frontend_dir, quick_exit_url)
+    _recent[key] = (now, shell)
+    return shell

@@ -11,7 +11,7 @@ import { quickExit, quickExitButton, setupQuickExit } from './quickexit.js';
 import * as router from './router.js';
 import { paths } from './router.js';
 import * as store from './store.js';
-import { setupUpdates } from './updates.js';
+import { keepFieldOffline, setupUpdates } from './updates.js';
 import { aboutView } from './views/about.js';
 import { checklistList, checklistView } from './views/checklists.js';
 import { glossaryView } from './views/glossary.js';
@@ -136,15 +136,20 @@ async function ensureBundle(locale, main) {
   return !!content.bundle();
 }
 
-// Outreach workers' screens load on demand (the files are precached, so this works offline too).
+// Outreach workers' screens load on demand: a reader never downloads them; the service worker
+// keeps them for offline use once a worker has loaded one (cases/core.js).
 // While the case data is locked, every one of them is the PIN screen.
 const worker = (file, name) => async (root, ctx) => {
   if ((await vault.state()) === 'locked') return (await import('./cases/lock.js')).lockView(root, ctx);
   return (await import(`./cases/${file}`))[name](root, ctx);
 };
 
-// Field screens (issue #14), also loaded on demand and precached.
-const field = (file, name) => async (root, ctx) => (await import(`./field/${file}`))[name](root, ctx);
+// Field screens (issue #14), also loaded on demand; the service worker keeps them for offline use
+// once one has loaded (field/*.js call keepOffline).
+const field = (file, name) => async (root, ctx) => {
+  keepFieldOffline();
+  return (await import(`./field/${file}`))[name](root, ctx);
+};
 
 // The browser offers installation once, early: keep its event for the Install control.
 window.addEventListener('beforeinstallprompt', (e) => {

@@ -1,5 +1,5 @@
 // The UI language: first choice, catalog + <html lang dir> for every screen, language names,
-// and English kept on the device as the last fallback.
+// and English kept on the device when a language's bundle falls back to it.
 
 import * as content from './content.js';
 import { setCatalog, uiLocale } from './i18n.js';
@@ -97,11 +97,22 @@ export function withFrom(path) {
   return `${p}?from=${uiLocale()}${hash ? `#${hash}` : ''}`;
 }
 
-// After a render in another language, fetch English too unless the reader removed it.
+// Whether a bundle leans on English: a text shown in English (searched with the reader's own
+// words through the English glossary) or older than its English original ("Read in English").
+export function needsEnglish(data) {
+  const leans = (d) => d && (d.stale || (d.fallback && d.locale === SOURCE));
+  const docs = [...(data?.items || []), ...(data?.glossary || [])];
+  for (const c of data?.checklists || []) docs.push(c, ...(c.items || []));
+  return docs.some(leans);
+}
+
+// After a render in another language, fetch English too when that language's bundle needs it
+// as a fallback (and the reader did not remove it); a complete translation never costs the
+// reader the English bundle's megabytes.
 let englishChecked = false;
 export async function keepEnglish() {
   const rec = content.activeRecord();
-  if (englishChecked || !navigator.onLine || !rec || rec.locale === SOURCE) return;
+  if (englishChecked || !navigator.onLine || !rec || rec.locale === SOURCE || !needsEnglish(rec.data)) return;
   englishChecked = true;
   try {
     if ((await store.getMeta('english')) === 'removed') return;

@@ -51,3 +51,17 @@ export function appVersion() {
     ctrl.postMessage({ type: 'VERSION' }, [ch.port2]);
   });
 }
+
+// Files the service worker caches on first use rather than at install (the workers' screens):
+// ask it for the whole set under `prefix` at once, so that all of them work offline.
+export function keepOffline(prefix) {
+  const sw = globalThis.navigator?.serviceWorker;
+  if (!sw) return;
+  sw.ready.then((reg) => reg.active?.postMessage({ type: 'CACHE', prefix })).catch(() => {});
+}
+
+// The field features (issue #14) are not precached for a reader's first visit: once one of them
+// is used online, the service worker keeps all of them (modules, QR library, protocol summaries).
+export function keepFieldOffline() {
+  for (const prefix of ['/static/js/field/', '/static/vendor/', '/static/protocol/']) keepOffline(prefix);
+}

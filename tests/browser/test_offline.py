@@ -120,3 +120,44 @@ def test_term_links_open_their_definition(page: Page, en_bundle: dict[str, Any])
     dialog.get_by_role("link", name="Open the glossary").click()
     wait_view(page, "glossary")
     expect(page.locator(f"#term-{key}")).to_be_focused()
+
+
+LAZY_KEYS = """async () => {
+  const cache = await caches.open('hw-precache-v1');
+  return (await cache.keys()).map((r) => r.url).filter((u) => u.includes('/static/js/cases/'));
+}"""
+
+
+def test_worker_screens_are_cached_on_first_use_not_for_readers(
+    context: BrowserContext, page: Page, live_server: LiveServer
+) -> None:
+    """Readers never download the workers' screens (issue #13); a worker gets all of them kept
+    for offline use as soon as one loads."""
+    from app.pwa import shell
+
+    lazy = [
+        e for e in shell.load_shell(live_server.frontend_dir).lazy_manifest()
+        if e["url"].startswith("/static/js/cases/")
+    ]  # fmt: skip
+    assert lazy, "the workers' modules are not precached"
+    requests: list[str] = []
+    context.on("request", lambda r: requests.append(r.url))
+    first_run(page, "returnee")
+    wait_sw_activated(page)
+    assert not [u for u in requests if "/static/js/cases/" in u]
+    assert page.evaluate(LAZY_KEYS) == []
+
+    page.goto("/en/signin")  # a worker's first screen: its module asks for the whole set
+    wait_view(page, "signin")
+    expected = sorted(f"{live_server.url}{e['url']}?__hw_rev={e['revision']}" for e in lazy)
+    page.wait_for_function(
+        """async (n) => {
+          const keys = await (await caches.open('hw-precache-v1')).keys();
+          return keys.filter((r) => r.url.includes('/static/js/cases/')).length >= n;
+        }""",
+        arg=len(expected),
+    )
+    assert sorted(page.evaluate(LAZY_KEYS)) == expected
+    context.set_offline(True)  # offline, each one comes from the service worker's cache
+    for e in lazy:
+        assert page.evaluate("(u) => fetch(u).then((r) => r.ok)", e["url"]) is True, e["url"]

@@ -1,10 +1,14 @@
 // Outreach workers' cases on the device, and their sync. Design: frontend/README.md ("Cases").
-// No DOM here. Loaded on demand (app.js), precached like every other file. The case data lives
+// No DOM here. Loaded on demand (app.js); not precached for readers: the first worker module
+// to load asks the service worker to keep every worker module for offline use. The case data lives
 // encrypted in its own database (vault.js); locked, nothing here can read it and sync waits.
 import * as store from '../store.js';
+import { keepOffline } from '../updates.js';
 import { adoptClock, applyAll, baseVersion, coalesce, maxClock, nextClock } from './outbox.js';
 import { pinProblem } from './seal.js';
 import * as vault from './vault.js';
+
+keepOffline('/static/js/cases/');
 
 // --- ids and the case rules -------------------------------------------------------------------
 export const uuid = () => crypto.randomUUID();

@@ -2,7 +2,10 @@
 // (returnee pages, where the device has a voice for the language) and feedback.
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
+import { keepFieldOffline } from '../updates.js';
 import { feedbackBox } from './feedback.js';
+
+keepFieldOffline();
 
 export function mountItemTools(el, it, locale, { readable = null } = {}) {
   const printBtn = h('button', { type: 'button', class: 'secondary', 'data-print': '' }, t('Print'));

@@ -1,0 +1,68 @@
+"""The fast path (app/core/fastpath.py) answers the bundle and the shell from memory before
+routing: the same bytes and headers as the routes, and only when it may."""
+
+from contextlib import nullcontext
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from app.content.bundles import BundleCache
+from app.content.models import ContentItemTranslation
+from app.content.write import edit_text
+
+IGNORED = {"date"}
+
+
+def norm(headers: dict[str, str]) -> dict[str, object]:
+    out: dict[str, object] = {k: v for k, v in headers.items() if k not in IGNORED}
+    if "vary" in out:  # GZipMiddleware repeats "Accept-Encoding" on the routed answer
+        out["vary"] = {v.strip() for v in str(out["vary"]).split(",")}
+    return out
+
+
+def same(a: dict[str, str], b: dict[str, str]) -> bool:
+    return norm(a) == norm(b)
+
+
+def test_bundle_from_memory_is_what_the_route_sends(app: FastAPI, session: Session) -> None:
+    cache = BundleCache(lambda: nullcontext(session), source_locale="en", version_ttl=3600,
+                        max_age=300)  # fmt: skip
+    app.state.bundle_cache = cache
+    with TestClient(app) as client:
+        for encoding in ("br", "gzip", "identity"):
+            cache.invalidate()
+            routed = client.get("/api/v1/content/fr", headers={"Accept-Encoding": encoding})
+            assert cache.fresh("fr") is not None  # from now on the fast path answers
+            fast = client.get("/api/v1/content/fr", headers={"Accept-Encoding": encoding})
+            assert fast.status_code == routed.status_code == 200
+            assert fast.content == routed.content
+            assert same(dict(fast.headers), dict(routed.headers)), (fast.headers, routed.headers)
+            assert fast.headers.get("content-encoding", "identity") == encoding
+        etag = fast.headers["etag"]
+        not_modified = client.get("/api/v1/content/fr", headers={"If-None-Match": etag})
+        assert not_modified.status_code == 304 and not_modified.headers["etag"] == etag
+        # A publish by this process reaches the fast path at once (the cache is invalidated).
+        edit_text(session, ContentItemTranslation, "what-happens-next", "fr", title="Nouveau")
+        changed = client.get("/api/v1/content/fr")
+        assert changed.headers["etag"] != etag
+        assert "Nouveau" in changed.text
+        # What it does not know goes to the routes: 404 and 422 problems.
+        assert client.get("/api/v1/content/xx").status_code == 404
+        assert client.get("/api/v1/content/en/items/nope").status_code == 404
+
+
+def test_shell_from_memory(client: TestClient) -> None:
+    js = client.get("/static/js/app.js", headers={"Accept-Encoding": "br"})
+    assert js.status_code == 200 and js.headers["content-encoding"] == "br"
+    assert js.headers["cache-control"] == "no-cache"
+    assert "content-security-policy" not in js.headers  # not a document
+    assert js.headers["x-content-type-options"] == "nosniff"
+    again = client.get("/static/js/app.js", headers={"If-None-Match": js.headers["etag"]})
+    assert again.status_code == 304
+    page = client.get("/fr/pages/x")
+    assert page.headers["content-type"].startswith("text/html")
+    assert "default-src 'self'" in page.headers["content-security-policy"]
+    assert client.head("/static/js/app.js").status_code == 200
+    assert client.get("/static/nope.js").status_code == 404
+    assert client.get("/api/v1/nope").headers["content-type"] == "application/problem+json"
