@@ -1,7 +1,6 @@
 // Homeward app shell: chrome (header, navigation, quick exit, update banner), preferences,
 // rendering of the current route, and keeping the downloaded bundles fresh.
 
-import * as vault from './cases/vault.js';
 import * as content from './content.js';
 import * as discreet from './discreet.js';
 import { edited, h, replaceChildren } from './dom.js';
@@ -35,12 +34,38 @@ const NAV = [
   ['settings', () => t('Settings')],
 ];
 
-// Whether this device holds an outreach worker's case data (locked or not; cases/vault.js).
-const workerSignedIn = () =>
-  vault.state().then(
+// The encrypted worker data (cases/vault.js) loads only on a device that holds some, or on a
+// worker screen: a reader never downloads it. Locked (idle, hidden, another tab) or erased,
+// nothing of a case stays on screen (leaveCaseScreens).
+let vaultModule = null;
+const WORKER_DB = 'homeward-worker'; // cases/vault.js DB_NAME
+const loadVault = () => {
+  vaultModule ||= import('./cases/vault.js').then((v) => {
+    v.events.addEventListener('locked', leaveCaseScreens);
+    v.events.addEventListener('wiped', leaveCaseScreens);
+    return v;
+  });
+  return vaultModule;
+};
+async function mayHoldWorkerData() {
+  if (vaultModule || !indexedDB.databases) return true;
+  return (await indexedDB.databases()).some((d) => d.name === WORKER_DB);
+}
+// Whether this device holds an outreach worker's case data (locked or not).
+const workerSignedIn = async () => {
+  if (!(await mayHoldWorkerData())) return false;
+  return (await loadVault()).state().then(
     (s) => s !== 'none',
     () => false,
   );
+};
+function leaveCaseScreens(e) {
+  for (const d of document.querySelectorAll('dialog')) d.remove();
+  const route = router.parse();
+  if (!WORKER_ROUTES.has(route.name)) render({ quiet: true });
+  else if (e.type === 'wiped' && route.name !== 'signin') router.navigate(paths.signin(route.locale));
+  else render();
+}
 const WORKER_ROUTES = new Set(['signin', 'cases', 'casenew', 'case']);
 
 // "Wipe and exit" (workers): blank the screen, delete the whole worker database and end the
@@ -140,7 +165,7 @@ async function ensureBundle(locale, main) {
 // keeps them for offline use once a worker has loaded one (cases/core.js).
 // While the case data is locked, every one of them is the PIN screen.
 const worker = (file, name) => async (root, ctx) => {
-  if ((await vault.state()) === 'locked') return (await import('./cases/lock.js')).lockView(root, ctx);
+  if ((await (await loadVault()).state()) === 'locked') return (await import('./cases/lock.js')).lockView(root, ctx);
   return (await import(`./cases/${file}`))[name](root, ctx);
 };
 
@@ -269,27 +294,25 @@ async function boot() {
   setupUpdates(offerUpdate);
   state.prefs = await store.getMeta('prefs', state.prefs);
   if (!!state.prefs.discreet !== discreet.active()) discreet.apply(!!state.prefs.discreet);
+  const returning = !!state.prefs.audience; // not the first visit
   await render();
   refresh();
   window.addEventListener('online', refresh);
+  // From the second visit on, the field features (print, protocol, contacts, steps sheet,
+  // pass-on file, QR) are kept for offline use too; a first visit stays small (issue #13).
+  if (returning && navigator.onLine) keepFieldOffline();
   // Readers' feedback waiting on the device goes out when there is a connection; the contacts
   // directory is refreshed then too (field/sync.js, loaded only when online).
-  const fieldSync = () => navigator.onLine && import('./field/sync.js').then((m) => m.onOnline());
+  // Not on a first visit (it stays small), and only with feedback waiting or from the second visit.
+  const fieldSync = async () => {
+    if (!navigator.onLine || !(returning || (await store.all('feedback')).length)) return;
+    (await import('./field/sync.js')).onOnline();
+  };
   fieldSync();
   window.addEventListener('online', fieldSync);
   // A worker's cases sync on open (once unlocked); the sync code loads only on a device that
   // holds worker data or a sign-out to send.
   if ((await workerSignedIn()) || (await store.getMeta('logout_pending', false))) import('./cases/core.js').then((s) => s.boot());
-  // Locked (idle, hidden, another tab) or erased: nothing of a case stays on screen.
-  const leave = (e) => {
-    for (const d of document.querySelectorAll('dialog')) d.remove();
-    const route = router.parse();
-    if (!WORKER_ROUTES.has(route.name)) render({ quiet: true });
-    else if (e.type === 'wiped' && route.name !== 'signin') router.navigate(paths.signin(route.locale));
-    else render();
-  };
-  vault.events.addEventListener('locked', leave);
-  vault.events.addEventListener('wiped', leave);
 }
 
 boot();

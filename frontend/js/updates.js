@@ -63,5 +63,11 @@ export function keepOffline(prefix) {
 // The field features (issue #14) are not precached for a reader's first visit: once one of them
 // is used online, the service worker keeps all of them (modules, QR library, protocol summaries).
 export function keepFieldOffline() {
+  if (!navigator.onLine) return;
   for (const prefix of ['/static/js/field/', '/static/vendor/', '/static/protocol/']) keepOffline(prefix);
+  localStorage.setItem(FIELD_KEPT, '1');
 }
+
+// Whether the field modules may be loaded now: online, or kept offline by an earlier visit.
+const FIELD_KEPT = 'hw-field-kept';
+export const fieldAvailable = () => navigator.onLine || localStorage.getItem(FIELD_KEPT) === '1';

@@ -56,3 +56,27 @@ def sw_version(page: Page) -> str:
 def item_path(item: dict[str, Any]) -> str:
     section = "pages" if item["kind"] == "page" else "tools"
     return f"/en/{section}/{item['slug']}"
+
+
+FIELD_CACHED = """async () => {
+  const { keepFieldOffline } = await import('/static/js/updates.js');
+  keepFieldOffline();
+  const want = ['/static/js/field/protocol.js', '/static/js/field/sheet.js',
+                '/static/js/field/passon.js', '/static/vendor/qrcode-generator/qrcode.js',
+                '/static/protocol/ar.json'];
+  for (;;) {
+    const urls = [];
+    for (const name of await caches.keys()) {
+      for (const r of await (await caches.open(name)).keys()) urls.push(new URL(r.url).pathname);
+    }
+    if (want.every((w) => urls.includes(w))) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}"""
+
+
+def keep_field_offline(page: Page) -> None:
+    """What a second visit does: the field features are cached for offline use (they are not
+    part of a first visit, issue #13). Waits until they are."""
+    wait_sw_activated(page)
+    page.evaluate(FIELD_CACHED)

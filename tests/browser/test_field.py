@@ -20,7 +20,13 @@ from app.accounts.service import create_user
 from app.core.config import PROJECT_ROOT
 from app.core.db import build_engine
 from tests.browser.conftest import LiveServer
-from tests.browser.helpers import first_run, item_path, wait_sw_activated, wait_view
+from tests.browser.helpers import (
+    first_run,
+    item_path,
+    keep_field_offline,
+    wait_sw_activated,
+    wait_view,
+)
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -86,6 +92,7 @@ def test_protocol_screen_links_articles_to_the_items_that_cite_them_offline(
 ) -> None:
     first_run(page, "worker")
     wait_sw_activated(page)
+    keep_field_offline(page)
     context.set_offline(True)
     page.goto("/en/protocol")
     wait_view(page, "protocol")
@@ -143,6 +150,7 @@ def test_print_media_hides_navigation_and_the_chapter_prints_offline(
 ) -> None:
     first_run(page, "worker")
     wait_sw_activated(page)
+    keep_field_offline(page)
     context.set_offline(True)
     page.goto("/en/tools/tool-7-4")
     wait_view(page, "item")
@@ -181,6 +189,7 @@ def test_feedback_is_queued_offline_and_delivered_once_online(
     editor = staff(live_server, server_db, Role.editor)
     first_run(page, "worker")
     wait_sw_activated(page)
+    keep_field_offline(page)
     context.set_offline(True)
     page.goto("/en/tools/tool-7-6")
     wait_view(page, "item")
@@ -257,6 +266,8 @@ def test_contacts_from_the_admin_api_are_searchable_offline_with_tel_links(
     try:
         first_run(page, "returnee")
         wait_sw_activated(page)
+        page.goto("/en/contacts")  # opened once online, the directory is kept on the phone
+        wait_view(page, "contacts")
         page.wait_for_function(
             """async () => (await new Promise((resolve) => {
               const r = indexedDB.open('homeward');
@@ -266,6 +277,7 @@ def test_contacts_from_the_admin_api_are_searchable_offline_with_tel_links(
               };
             }))?.value.contacts.length >= 2"""
         )
+        keep_field_offline(page)
         context.set_offline(True)
         page.goto("/en/contacts")
         wait_view(page, "contacts")
@@ -296,6 +308,7 @@ def test_steps_sheet_in_arabic_is_made_offline_and_shared_as_text(
     first_run_in(page, "ar")
     wait_sw_activated(page)
     ar = live_server.get("/api/v1/content/ar").json()
+    keep_field_offline(page)
     context.set_offline(True)
     page.goto("/ar/my-steps")
     wait_view(page, "mysteps")
@@ -399,6 +412,7 @@ def test_guide_file_made_offline_in_arabic_opens_from_disk_right_to_left(
     first_run_in(page, "ar")
     wait_sw_activated(page)
     ar = live_server.get("/api/v1/content/ar").json()
+    keep_field_offline(page)
     context.set_offline(True)
     page.goto("/ar/pass-on")
     wait_view(page, "passon")

@@ -41,7 +41,8 @@ function entry(c) {
 export async function contactsView(root, ctx) {
   const l = ctx.route.locale;
   let rec = await store.getMeta('contacts');
-  if (!rec && navigator.onLine) rec = await import('./sync.js').then((m) => m.refreshContacts()).catch(() => null);
+  // Online, the directory is refreshed on opening (a first visit does not download it: issue #13).
+  if (navigator.onLine) rec = (await import('./sync.js').then((m) => m.refreshContacts()).catch(() => null)) || rec;
   const all = rec?.contacts || [];
   const lang = document.documentElement.lang || 'en';
   const countries = [...new Set(all.map((c) => c.country))].sort((a, b) => regionName(a).localeCompare(regionName(b), lang));

@@ -7,6 +7,7 @@ import { formatNumber, nt, t } from '../i18n.js';
 import { backToTranslation, entryNotice, textAttrs } from '../notices.js';
 import { paths } from '../router.js';
 import * as store from '../store.js';
+import { fieldAvailable } from '../updates.js';
 import { notFound } from './misc.js';
 import { card, confirmDialog, notices, sourcesList, upLink } from './parts.js';
 
@@ -120,6 +121,6 @@ export async function checklistView(root, ctx) {
     ),
     tools,
   );
-  import('../field/itemtools.js').then((m) => m.mountItemTools(tools, c, l));
+  if (fieldAvailable()) import('../field/itemtools.js').then((m) => m.mountItemTools(tools, c, l));
   return c.title;
 }

@@ -10,6 +10,7 @@ import { quickExitButton } from '../quickexit.js';
 import { paths } from '../router.js';
 import { fold } from '../search.js';
 import { findTerm, termForms } from '../terms.js';
+import { fieldAvailable } from '../updates.js';
 import { notFound } from './misc.js';
 import { notices, section, sourcesList, upLink } from './parts.js';
 
@@ -193,6 +194,6 @@ export function itemView(root, ctx) {
     popup.dialog,
   );
   // Print, QR code, read aloud (returnee pages) and feedback load on demand (field/).
-  import('../field/itemtools.js').then((m) => m.mountItemTools(tools, it, l, { readable: it.kind === 'page' ? article : null }));
+  if (fieldAvailable()) import('../field/itemtools.js').then((m) => m.mountItemTools(tools, it, l, { readable: it.kind === 'page' ? article : null }));
   return it.title;
 }
