@@ -1,6 +1,9 @@
 """Issue #9: the authorization matrix. Every route of the app (walked from ``app.routes``)
 against anonymous, worker, translator, editor and admin, with the status each must get. A route
-without an entry here fails the test: whoever adds one decides who may call it."""
+without an entry here fails the test: whoever adds one decides who may call it.
+
+Issue #11 adds a translator of another locale: the translator is assigned French, which the
+admin content routes are called with; ``translator_other`` is assigned Spanish only."""
 
 from typing import Any
 
@@ -9,16 +12,33 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from app.accounts.models import Role
+from app.accounts.models import Role, UserLocale
+from app.content.models import EntityKind
+from app.content.write import get_pointer
 from tests.factories import PASSWORD, make_user
 
-ROLES = ("anonymous", "worker", "translator", "editor", "admin")
+ROLES = ("anonymous", "worker", "translator", "translator_other", "editor", "admin")
 PUBLIC = dict.fromkeys(ROLES, 200)
 SIGNED_IN = {"anonymous": 401, **dict.fromkeys(ROLES[1:], 200)}
+FORBIDDEN = dict.fromkeys(ROLES[1:], 403)
 
 
 def workers_only(ok: int) -> dict[str, int]:
-    return {"anonymous": 401, "worker": ok, "translator": 403, "editor": 403, "admin": 403}
+    return {"anonymous": 401, **FORBIDDEN, "worker": ok}
+
+
+def staff(ok: int) -> dict[str, int]:
+    """Admins, editors and translators (any locale: reading)."""
+    return {"anonymous": 401, **dict.fromkeys(ROLES[1:], ok), "worker": 403}
+
+
+def writers_of_fr(ok: int) -> dict[str, int]:
+    """Admins, editors and the French translator; not the Spanish one."""
+    return {**staff(ok), "translator_other": 403}
+
+
+ADMINS = {"anonymous": 401, **FORBIDDEN, "admin": 200}
+ENTITY = "/api/v1/admin/content/{kind}/{key}/{locale}"
 
 
 # (method, path template) -> expected status per caller. Path parameters are filled in by
@@ -50,6 +70,25 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/static/{path:path}"): PUBLIC,
     ("HEAD", "/static/{path:path}"): PUBLIC,
     ("GET", "/{path:notapi}"): PUBLIC,
+    # Issue #11: the content change feed (public, like the bundle) and the admin API.
+    ("GET", "/api/v1/sync/content"): PUBLIC,
+    ("GET", "/api/v1/admin/content"): staff(200),
+    ("GET", "/api/v1/admin/coverage"): staff(200),
+    ("GET", ENTITY): staff(200),
+    ("PUT", ENTITY): writers_of_fr(200),
+    ("GET", ENTITY + "/revisions"): staff(200),
+    ("GET", ENTITY + "/diff"): staff(200),
+    ("POST", ENTITY + "/revert"): writers_of_fr(200),
+    ("POST", ENTITY + "/review"): writers_of_fr(200),
+    ("POST", "/api/v1/admin/content/publish"): writers_of_fr(200),
+    ("POST", "/api/v1/admin/content/preview"): staff(200),
+    ("GET", "/api/v1/admin/translations/{locale}"): writers_of_fr(200),
+    ("POST", "/api/v1/admin/translations/{locale}"): writers_of_fr(200),
+    ("GET", "/api/v1/admin/users"): ADMINS,
+    ("POST", "/api/v1/admin/users"): {**ADMINS, "admin": 201},
+    ("PATCH", "/api/v1/admin/users/{user_id}"): ADMINS,
+    ("POST", "/api/v1/admin/users/{user_id}/password"): {**ADMINS, "admin": 204},
+    ("GET", "/api/v1/admin/audit"): ADMINS,
 }
 
 
@@ -85,18 +124,39 @@ def test_every_route_has_an_entry_in_the_matrix(app: FastAPI) -> None:
 
 @pytest.fixture
 def callers(client: TestClient, session: Session) -> dict[str, Any]:
-    users = {role: make_user(session, Role(role)) for role in ROLES[1:]}
+    users = {role: make_user(session, Role(role.split("_")[0])) for role in ROLES[1:]}
+    session.add(UserLocale(user_id=users["translator"].id, locale="fr"))
+    session.add(UserLocale(user_id=users["translator_other"].id, locale="es"))
+    session.commit()
     colleague = make_user(session, Role.worker)
+    target = make_user(session, Role.translator)
     tokens = {}
     for role, user in users.items():
         r = client.post("/api/v1/auth/login", json={"email": user.email, "password": PASSWORD})
         tokens[role] = r.json()["token"]
     worker = {"Authorization": f"Bearer {tokens['worker']}"}
     case = client.post("/api/v1/cases", json={"country": "NG"}, headers=worker).json()
-    return {"users": users, "tokens": tokens, "colleague": colleague, "case_id": case["id"]}
+    return {
+        "users": users,
+        "tokens": tokens,
+        "colleague": colleague,
+        "target": target,
+        "case_id": case["id"],
+        "session": session,
+    }
+
+
+QUERIES = {
+    "/api/v1/sync/content": "?locale=fr&since=k1.0",
+    ENTITY + "/diff": "?a=1&b=2",
+}
 
 
 def _fill(path: str, ctx: dict[str, Any]) -> str:
+    if path.startswith("/api/v1/admin/users/"):
+        path = path.replace("{user_id}", str(ctx["target"].id))
+    if path.startswith("/api/v1/admin/"):
+        path = path.replace("{locale}", "fr").replace("{kind}", "item").replace("{key}", "overview")
     return (
         path.replace("{locale}", "en")
         .replace("{slug}", "overview")
@@ -104,7 +164,7 @@ def _fill(path: str, ctx: dict[str, Any]) -> str:
         .replace("{user_id}", str(ctx["colleague"].id))
         .replace("{path:path}", "app.css")
         .replace("{path:notapi}", "en/cases")
-    )
+    ) + QUERIES.get(path, "")
 
 
 def _body(method: str, path: str, ctx: dict[str, Any]) -> Any:
@@ -116,6 +176,27 @@ def _body(method: str, path: str, ctx: dict[str, Any]) -> Any:
         return {"email": ctx["colleague"].email}
     if path == "/api/v1/sync/cases" and method == "POST":
         return {"device_id": "matrix-device-0001", "mutations": []}
+    if path.startswith(ENTITY) and method in ("PUT", "POST"):
+        pointer = get_pointer(ctx["session"], EntityKind.item, "overview", "fr")
+        base = {"base_rev": pointer.draft_rev if pointer else 0}
+        if method == "PUT":
+            return {**base, "fields": {"title": f"Vue d’ensemble {ctx['calls']}"}}
+        return {**base, "to_rev": 1} if path.endswith("/revert") else base
+    if path == "/api/v1/admin/content/publish":
+        return {"targets": [{"kind": "item", "key": "overview", "locale": "fr"}]}
+    if path == "/api/v1/admin/content/preview":
+        return {"body_md": "Some **text**."}
+    if path == "/api/v1/admin/users" and method == "POST":
+        return {
+            "email": f"new-{ctx['calls']}@example.org",
+            "role": "translator",
+            "password": PASSWORD,
+            "locales": ["fr"],
+        }
+    if path == "/api/v1/admin/users/{user_id}":
+        return {"role": "translator", "locales": ["fr", "es"]}
+    if path == "/api/v1/admin/users/{user_id}/password":
+        return {"password": PASSWORD + " reset"}
     return None
 
 
@@ -145,6 +226,7 @@ def test_every_route_answers_each_caller_as_the_matrix_says(
                     headers={"Authorization": f"Bearer {callers['tokens']['worker']}"},
                 )
             client.cookies.clear()  # bearer tokens only: the login responses set cookies
+            callers["calls"] = callers.get("calls", 0) + 1
             response = client.request(
                 method,
                 _fill(path, callers),
