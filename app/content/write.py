@@ -805,14 +805,24 @@ def save_draft(
     source = locale == source_locale
     if not _exists(session, kind, key, source_locale) and not (source and kind is EntityKind.item):
         raise NotFound(_("There is no {kind} '{key}'."), {"kind": kind.value, "key": key})
-    pointer = _lock_pointer(session, kind, key, locale)
-    if pointer.draft_rev != base_rev:
-        raise _conflict(session, pointer, base_rev)
-    base = _ensure_base(session, pointer, source_locale)
-    merged = {**(base.fields if base else {}), **fields}
+    # Validate before writing anything (an invalid save leaves no trace).
+    current = get_pointer(session, kind, key, locale)
+    if (current.draft_rev if current else 0) != base_rev:
+        assert current is not None
+        raise _conflict(session, current, base_rev)
+    if current and current.draft_rev:
+        base_fields = get_revision(session, kind, key, locale, current.draft_rev).fields  # type: ignore[union-attr]
+    else:
+        live = live_text(session, kind, key, locale, source_locale)
+        base_fields = live.fields if live else {}
+    merged = {**base_fields, **fields}
     if not source and kind is EntityKind.item:
         merged = {k: v for k, v in merged.items() if k in ItemText.model_fields}
     clean = _validate(kind, merged, source, _entry_keys(session, kind, key, source_locale))
+    pointer = _lock_pointer(session, kind, key, locale)
+    if pointer.draft_rev != base_rev:  # someone saved between the check and the lock
+        raise _conflict(session, pointer, base_rev)
+    base = _ensure_base(session, pointer, source_locale)
     if minor and base is not None:
         source_hash, item_hashes = base.source_hash, base.item_hashes
     elif source:
