@@ -223,7 +223,14 @@ def import_po(
             continue
         all_strings = {p for p, _v, _k in _strings(kind, source.fields)}
         complete = set(strings) == all_strings and all(ok for _t, ok in strings.values())
-        plans.append((kind, key, fields, complete, base))
+        outdated = base is not None and (
+            base.source_hash != source.source_hash
+            or any(base.item_hashes.get(k) != h for k, h in source.item_hashes.items())
+        )
+        # Only what the file changes: new or changed text, or a stale translation now
+        # brought up to date. Strings that come back unchanged make no revision.
+        if base is None or fields != base.fields or (complete and outdated):
+            plans.append((kind, key, fields, complete, base))
     if errors:
         raise Unprocessable(_("The file has errors; nothing was imported."), errors=errors)
     saved = []

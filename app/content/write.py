@@ -158,6 +158,9 @@ def write_translation(
     existing = session.exec(
         select(model).where(getattr(model, parent_field) == parent_id, model.locale == locale)
     ).first()
+    entity = entity_of(session, model, parent_id) if existing is not None else None
+    if entity is not None and published_in_app(session, *entity, locale):
+        return existing, "kept"  # type: ignore[return-value]  # published in the app: it wins
     values = {**text, **(extra or {}), "status": status.value, "source_hash": source_hash}
     return upsert(
         session,
@@ -1203,3 +1206,87 @@ TEXT_KEYS: dict[EntityKind, tuple[str, ...]] = {
     EntityKind.checklist: ("title", "summary", "items"),
     EntityKind.term: ("term", "definition"),
 }
+
+
+# --- the seed files and the editor ---------------------------------------------------------
+
+
+def published_in_app(session: Session, kind: EntityKind, key: str, locale: str) -> bool:
+    """Whether readers see a revision someone published in the app (the seed leaves it)."""
+    pointer = get_pointer(session, kind, key, locale)
+    if pointer is None or not pointer.published_rev:
+        return False
+    revision = get_revision(session, kind, key, locale, pointer.published_rev)
+    return revision is not None and revision.author_id is not None
+
+
+def entity_of(
+    session: Session, model: type[SQLModel], parent_id: int | None
+) -> tuple[EntityKind, str] | None:
+    """The entity a translation row belongs to."""
+    if model is ContentItemTranslation or model is ContentItem:
+        item = session.get(ContentItem, parent_id)
+        return (EntityKind.item, item.slug) if item else None
+    if model is ChecklistItemTranslation or model is ChecklistItem:
+        entry = session.get(ChecklistItem, parent_id)
+        parent_id = entry.template_id if entry else None
+        model = ChecklistTemplateTranslation
+    if model in (ChecklistTemplateTranslation, ChecklistTemplate):
+        template = session.get(ChecklistTemplate, parent_id)
+        return (EntityKind.checklist, template.slug) if template else None
+    term = session.get(GlossaryTerm, parent_id)
+    return (EntityKind.term, term.key) if term else None
+
+
+def record_seed_revisions(session: Session, source_locale: str) -> int:
+    """After a seed changed live rows of entities the editor already has revisions of, their
+    history gets the seeded text as a new revision (no author), so the next edit builds on
+    what readers see. Returns the revisions added."""
+    added = 0
+    for pointer in session.exec(
+        select(ContentPointer).where(col(ContentPointer.published_rev) > 0)
+    ).all():
+        live = live_text(
+            session, pointer.entity_kind, pointer.entity_key, pointer.locale, source_locale
+        )
+        published = get_revision(
+            session, pointer.entity_kind, pointer.entity_key, pointer.locale, pointer.published_rev
+        )
+        if live is None or published is None:
+            continue
+        if (
+            published.fields == live.fields
+            and published.source_hash == live.source_hash
+            and published.item_hashes == live.item_hashes
+            and published.status == live.status
+        ):
+            continue
+        had_draft = pointer.draft_rev != pointer.published_rev
+        draft_rev = pointer.draft_rev
+        revision = _append_revision(
+            session,
+            pointer,
+            fields=live.fields,
+            source_hash=live.source_hash,
+            item_hashes=live.item_hashes,
+            status=live.status,
+            author_id=None,
+            note="seed",
+        )
+        pointer.published_rev = revision.rev
+        if had_draft:
+            pointer.draft_rev = draft_rev  # the pending draft stays the one being edited
+        session.add(pointer)
+        added += 1
+    return added
+
+
+def restore_rows(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
+    """Writes archived rows exactly as they were (ids, timestamps, hashes): the content
+    archive import (export.py), into a database without content."""
+    if table.name == ContentState.__tablename__:
+        session.execute(table.delete())
+    if rows:
+        session.execute(table.insert(), rows)
+    if not event.contains(session, "after_commit", _content_committed):
+        event.listen(session, "after_commit", _content_committed, once=True)
