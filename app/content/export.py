@@ -32,7 +32,6 @@ from app.content.seed import _dump_yaml
 from app.content.write import live_text, restore_rows, text_hashes
 from app.core.errors import AppError
 from app.core.models import as_utc
-from app.i18n import _
 
 # --- files ------------------------------------------------------------------------------
 
@@ -237,10 +236,10 @@ def import_archive(session: Session, archive: dict[str, Any]) -> dict[str, int]:
     """Loads an archive into a database without content (freshly migrated). Refuses a
     database that has content, an unknown format or version, or unknown columns."""
     if archive.get("format") != ARCHIVE_FORMAT or archive.get("version") != ARCHIVE_VERSION:
-        raise AppError(_("This is not a content archive this version can read."))
+        raise AppError("This is not a content archive this version can read.")
     for model in ARCHIVE_MODELS[:-1]:
         if session.execute(select(func.count()).select_from(_table(model))).scalar_one():
-            raise AppError(_("The database already has content; import into an empty database."))
+            raise AppError("The database already has content; import into an empty database.")
     counts = {}
     for model in ARCHIVE_MODELS:
         table = _table(model)
@@ -249,7 +248,7 @@ def import_archive(session: Session, archive: dict[str, Any]) -> dict[str, int]:
         unknown = set(data["columns"]) - set(known)
         if unknown:
             raise AppError(
-                _("The archive has columns this version does not know: {columns}."),
+                "The archive has columns this version does not know: {columns}.",
                 {"columns": ", ".join(sorted(unknown))},
             )
         rows = []
