@@ -17,11 +17,13 @@ from app.core.migrations import current_revision, downgrade, head_revision, is_a
 cli = typer.Typer(help="Homeward: offline-first guidance on safe return and reintegration.")
 db_cli = typer.Typer(help="Database schema migrations (Alembic).")
 users_cli = typer.Typer(help="Worker and staff accounts.")
-content_cli = typer.Typer(help="Content files (translations).")
+content_cli = typer.Typer(help="Content files, exports and archives.")
+translations_cli = typer.Typer(help="Content translations as gettext PO files.")
 cases_cli = typer.Typer(help="Return cases: data retention.")
 cli.add_typer(db_cli, name="db")
 cli.add_typer(users_cli, name="users")
 cli.add_typer(content_cli, name="content")
+cli.add_typer(translations_cli, name="translations")
 cli.add_typer(cases_cli, name="cases")
 
 
@@ -170,6 +172,8 @@ def seed() -> None:
     )
     for locale, reason in report.skipped.items():
         typer.echo(f"seed: SKIPPED locale {locale}: {reason}", err=True)
+    for entity in sorted(report.kept):
+        typer.echo(f"seed: kept {entity}: published in the app (or edited in the database)")
 
 
 @content_cli.command("stamp")
@@ -182,6 +186,118 @@ def content_stamp() -> None:
     for path in changed:
         typer.echo(f"stamped {path.relative_to(settings.content_dir)}")
     typer.echo(f"{len(changed)} file(s) stamped")
+
+
+@content_cli.command("export")
+def content_export(
+    target: Annotated[Path, typer.Argument(help="Directory (files) or file (--archive)")],
+    archive: Annotated[
+        bool, typer.Option("--archive", help="Write the whole content database as one archive")
+    ] = False,
+) -> None:
+    """Write the database back as content files in the app/guidance format (a directory),
+    or with --archive the whole content database as a versioned JSON archive."""
+    from app.content.export import dumps_archive, export_archive, export_files
+
+    settings = get_settings()
+    with Session(get_engine()) as session:
+        if archive:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(dumps_archive(export_archive(session)), encoding="utf-8")
+            typer.echo(f"archive written to {target}")
+            return
+        written = export_files(session, target, settings.source_locale)
+    typer.echo(f"{len(written)} file(s) written under {target}")
+
+
+@content_cli.command("import")
+def content_import(
+    path: Annotated[Path, typer.Argument(help="An archive written by `content export --archive`")],
+) -> None:
+    """Load a content archive into a database without content (after `db upgrade`)."""
+    from app.content.export import import_archive, load_archive
+
+    with Session(get_engine()) as session:
+        try:
+            counts = import_archive(session, load_archive(path))
+        except AppError as exc:
+            typer.echo(f"error: {exc.detail}", err=True)
+            raise typer.Exit(code=1) from exc
+    typer.echo(f"imported {sum(counts.values())} row(s) from {path}")
+
+
+def _staff_user(session: Session, email: str):  # type: ignore[no-untyped-def]
+    from sqlmodel import select
+
+    from app.accounts.models import User
+    from app.accounts.service import normalise_email
+
+    user = session.exec(select(User).where(User.email == normalise_email(email))).first()
+    if user is None or user.role not in (Role.admin, Role.editor, Role.translator):
+        typer.echo(f"error: {email} is not a staff account", err=True)
+        raise typer.Exit(code=1)
+    return user
+
+
+@translations_cli.command("export")
+def translations_export(
+    locale: Annotated[str, typer.Option(help="The locale, e.g. fr")],
+    output: Annotated[Path | None, typer.Option("-o", help="Default: standard output")] = None,
+) -> None:
+    """Write every content string of LOCALE as a PO file (stale translations fuzzy)."""
+    from app.content.po import export_po
+
+    with Session(get_engine()) as session:
+        try:
+            data = export_po(session, None, locale, get_settings().source_locale)
+        except AppError as exc:
+            typer.echo(f"error: {exc.detail}", err=True)
+            raise typer.Exit(code=1) from exc
+    if output is None:
+        sys.stdout.buffer.write(data)
+    else:
+        output.write_bytes(data)
+        typer.echo(f"written to {output}", err=True)
+
+
+@translations_cli.command("import")
+def translations_import(
+    path: Annotated[Path, typer.Argument(help="The PO file")],
+    locale: Annotated[str, typer.Option(help="The locale it translates (its header is ignored)")],
+    user: Annotated[str, typer.Option("--user", help="The staff account the import is by")],
+    status: Annotated[str, typer.Option(help="machine or reviewed")] = "machine",
+    publish: Annotated[bool, typer.Option(help="Publish the imported drafts at once")] = False,
+) -> None:
+    """Read a PO file back as draft revisions (validated as a whole; nothing partial)."""
+    from app.content.models import TranslationStatus
+    from app.content.po import import_po
+    from app.main import wire_parts
+
+    wire_parts()
+    if status not in ("machine", "reviewed"):
+        typer.echo("error: --status is machine or reviewed", err=True)
+        raise typer.Exit(code=1)
+    with Session(get_engine()) as session:
+        actor = _staff_user(session, user)
+        try:
+            result = import_po(
+                session,
+                actor,
+                locale,
+                path.read_bytes(),
+                status=TranslationStatus(status),
+                publish_now=publish,
+                source_locale=get_settings().source_locale,
+            )
+        except AppError as exc:
+            typer.echo(f"error: {exc.detail}", err=True)
+            for err in exc.extra.get("errors", []):
+                typer.echo(f"  {'.'.join(map(str, err['loc']))}: {err['msg']}", err=True)
+            raise typer.Exit(code=1) from exc
+    typer.echo(
+        f"{len(result['saved'])} text(s) saved as {status} drafts"
+        + (f", published as {result['published_seq']}" if result["published_seq"] else "")
+    )
 
 
 @cases_cli.command("purge")

@@ -5,11 +5,13 @@ import logging
 from fastapi import APIRouter, FastAPI
 from sqlmodel import Session
 
+from app.accounts.admin_routes import router as accounts_admin_router
 from app.accounts.routes import router as accounts_router
 from app.cases.routes import router as cases_router
 from app.cases.routes import rules_router as case_rules_router
 from app.cases.service import record_guidance_change
 from app.cases.sync.routes import router as case_sync_router
+from app.content.admin_routes import router as content_admin_router
 from app.content.bundles import BundleCache
 from app.content.routes import bundle_fast_path
 from app.content.routes import router as content_router
@@ -65,7 +67,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api = APIRouter(prefix="/api/v1", responses=problem_responses(400, 422))
     # The case rules go before /cases/{case_id}.
     parts = (content_router, i18n_router, accounts_router, case_rules_router, cases_router)
-    for part in (*parts, case_sync_router, field_router, field_admin_router):
+    admin = (content_admin_router, accounts_admin_router)
+    for part in (*parts, case_sync_router, field_router, field_admin_router, *admin):
         api.include_router(part)
     app.include_router(health_router)
     app.include_router(api)

@@ -1,6 +1,9 @@
 """Issue #9: the authorization matrix. Every route of the app (walked from ``app.routes``)
 against anonymous, worker, translator, editor and admin, with the status each must get. A route
-without an entry here fails the test: whoever adds one decides who may call it."""
+without an entry here fails the test: whoever adds one decides who may call it.
+
+Issue #11 adds a translator of another locale: the translator is assigned French, which the
+admin content routes are called with; ``translator_other`` is assigned Spanish only."""
 
 import uuid
 from typing import Any
@@ -10,27 +13,44 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from app.accounts.models import Role
+from app.accounts.models import Role, UserLocale
+from app.content.models import EntityKind
+from app.content.write import get_pointer
 from app.core.http import iter_routes
 from app.field.schemas import ContactIn
 from app.field.service import create_contact
 from tests.factories import PASSWORD, make_user
 
-ROLES = ("anonymous", "worker", "translator", "editor", "admin")
+ROLES = ("anonymous", "worker", "translator", "translator_other", "editor", "admin")
 PUBLIC = dict.fromkeys(ROLES, 200)
 SIGNED_IN = {"anonymous": 401, **dict.fromkeys(ROLES[1:], 200)}
+FORBIDDEN = dict.fromkeys(ROLES[1:], 403)
 
 
 def editors(ok: int) -> dict[str, int]:
-    return {"anonymous": 401, "worker": 403, "translator": 403, "editor": ok, "admin": ok}
+    return {"anonymous": 401, **FORBIDDEN, "editor": ok, "admin": ok}
 
 
 def admins_only(ok: int) -> dict[str, int]:
-    return {"anonymous": 401, "worker": 403, "translator": 403, "editor": 403, "admin": ok}
+    return {"anonymous": 401, **FORBIDDEN, "admin": ok}
 
 
 def workers_only(ok: int) -> dict[str, int]:
-    return {"anonymous": 401, "worker": ok, "translator": 403, "editor": 403, "admin": 403}
+    return {"anonymous": 401, **FORBIDDEN, "worker": ok}
+
+
+def staff(ok: int) -> dict[str, int]:
+    """Admins, editors and translators (any locale: reading)."""
+    return {"anonymous": 401, **dict.fromkeys(ROLES[1:], ok), "worker": 403}
+
+
+def writers_of_fr(ok: int) -> dict[str, int]:
+    """Admins, editors and the French translator; not the Spanish one."""
+    return {**staff(ok), "translator_other": 403}
+
+
+ADMINS = {"anonymous": 401, **FORBIDDEN, "admin": 200}
+ENTITY = "/api/v1/admin/content/{kind}/{key}/{locale}"
 
 
 FEEDBACK = {"locale": "en", "target_kind": "item", "target_slug": "overview", "kind": "useful"}
@@ -74,6 +94,25 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/static/{path:path}"): PUBLIC,
     ("HEAD", "/static/{path:path}"): PUBLIC,
     ("GET", "/{path:notapi}"): PUBLIC,
+    # Issue #11: the content change feed (public, like the bundle) and the admin API.
+    ("GET", "/api/v1/sync/content"): PUBLIC,
+    ("GET", "/api/v1/admin/content"): staff(200),
+    ("GET", "/api/v1/admin/coverage"): staff(200),
+    ("GET", ENTITY): staff(200),
+    ("PUT", ENTITY): writers_of_fr(200),
+    ("GET", ENTITY + "/revisions"): staff(200),
+    ("GET", ENTITY + "/diff"): staff(200),
+    ("POST", ENTITY + "/revert"): writers_of_fr(200),
+    ("POST", ENTITY + "/review"): writers_of_fr(200),
+    ("POST", "/api/v1/admin/content/publish"): writers_of_fr(200),
+    ("POST", "/api/v1/admin/content/preview"): staff(200),
+    ("GET", "/api/v1/admin/translations/{locale}"): writers_of_fr(200),
+    ("POST", "/api/v1/admin/translations/{locale}"): writers_of_fr(200),
+    ("GET", "/api/v1/admin/users"): ADMINS,
+    ("POST", "/api/v1/admin/users"): {**ADMINS, "admin": 201},
+    ("PATCH", "/api/v1/admin/users/{user_id}"): ADMINS,
+    ("POST", "/api/v1/admin/users/{user_id}/password"): {**ADMINS, "admin": 204},
+    ("GET", "/api/v1/admin/audit"): ADMINS,
 }
 
 
@@ -98,8 +137,12 @@ def test_every_route_has_an_entry_in_the_matrix(app: FastAPI) -> None:
 
 @pytest.fixture
 def callers(client: TestClient, session: Session) -> dict[str, Any]:
-    users = {role: make_user(session, Role(role)) for role in ROLES[1:]}
+    users = {role: make_user(session, Role(role.split("_")[0])) for role in ROLES[1:]}
+    session.add(UserLocale(user_id=users["translator"].id, locale="fr"))
+    session.add(UserLocale(user_id=users["translator_other"].id, locale="es"))
+    session.commit()
     colleague = make_user(session, Role.worker)
+    target = make_user(session, Role.translator)
     tokens = {}
     for role, user in users.items():
         r = client.post("/api/v1/auth/login", json={"email": user.email, "password": PASSWORD})
@@ -116,10 +159,22 @@ def callers(client: TestClient, session: Session) -> dict[str, Any]:
         "case_id": case["id"],
         "feedback_id": feedback_id,
         "contact_id": contact.id,
+        "target": target,
+        "session": session,
     }
 
 
+QUERIES = {
+    "/api/v1/sync/content": "?locale=fr&since=k1.0",
+    ENTITY + "/diff": "?a=1&b=2",
+}
+
+
 def _fill(path: str, ctx: dict[str, Any]) -> str:
+    if path.startswith("/api/v1/admin/users/"):
+        path = path.replace("{user_id}", str(ctx["target"].id))
+    if path.startswith("/api/v1/admin/"):
+        path = path.replace("{locale}", "fr").replace("{kind}", "item").replace("{key}", "overview")
     return (
         path.replace("{locale}", "en")
         .replace("{slug}", "overview")
@@ -129,7 +184,7 @@ def _fill(path: str, ctx: dict[str, Any]) -> str:
         .replace("{contact_id}", str(ctx["contact_id"]))
         .replace("{path:path}", "app.css")
         .replace("{path:notapi}", "en/cases")
-    )
+    ) + QUERIES.get(path, "")
 
 
 def _body(method: str, path: str, ctx: dict[str, Any]) -> Any:
@@ -145,6 +200,27 @@ def _body(method: str, path: str, ctx: dict[str, Any]) -> Any:
         return CONTACT
     if path == "/api/v1/sync/cases" and method == "POST":
         return {"device_id": "matrix-device-0001", "mutations": []}
+    if path.startswith(ENTITY) and method in ("PUT", "POST"):
+        pointer = get_pointer(ctx["session"], EntityKind.item, "overview", "fr")
+        base = {"base_rev": pointer.draft_rev if pointer else 0}
+        if method == "PUT":
+            return {**base, "fields": {"title": f"Vue d’ensemble {ctx['calls']}"}}
+        return {**base, "to_rev": 1} if path.endswith("/revert") else base
+    if path == "/api/v1/admin/content/publish":
+        return {"targets": [{"kind": "item", "key": "overview", "locale": "fr"}]}
+    if path == "/api/v1/admin/content/preview":
+        return {"body_md": "Some **text**."}
+    if path == "/api/v1/admin/users" and method == "POST":
+        return {
+            "email": f"new-{ctx['calls']}@example.org",
+            "role": "translator",
+            "password": PASSWORD,
+            "locales": ["fr"],
+        }
+    if path == "/api/v1/admin/users/{user_id}":
+        return {"role": "translator", "locales": ["fr", "es"]}
+    if path == "/api/v1/admin/users/{user_id}/password":
+        return {"password": PASSWORD + " reset"}
     return None
 
 
@@ -174,6 +250,7 @@ def test_every_route_answers_each_caller_as_the_matrix_says(
                     headers={"Authorization": f"Bearer {callers['tokens']['worker']}"},
                 )
             client.cookies.clear()  # bearer tokens only: the login responses set cookies
+            callers["calls"] = callers.get("calls", 0) + 1
             response = client.request(
                 method,
                 _fill(path, callers),

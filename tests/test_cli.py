@@ -81,3 +81,53 @@ def test_serve_says_in_one_line_which_port_is_taken(run) -> None:  # type: ignor
         f"Port {port} on 127.0.0.1 is already in use. Pick another: "
         f"HOMEWARD_PORT={port + 1} make run, or homeward serve --port {port + 1}."
     ]
+
+
+def test_content_and_translation_exchange_commands(  # type: ignore[no-untyped-def]
+    run, databases: ThrowawayDatabases, tmp_path: Path
+) -> None:
+    """Issue #11: translations export/import (PO), content export (files, archive), import."""
+    assert run("db", "upgrade").returncode == 0
+    assert run("seed").returncode == 0
+    run(
+        "users", "create", "--email", "t@example.org", "--role", "editor", "--password-stdin",
+        stdin="a long enough password\n",
+    )  # fmt: skip
+    po = tmp_path / "fr.po"
+    exported = run("translations", "export", "--locale", "fr", "-o", str(po))
+    assert exported.returncode == 0, exported.stderr
+    text = po.read_text(encoding="utf-8")
+    assert 'msgctxt "item:tool-7-1:title"' in text
+    po.write_text(text.replace('msgstr "Délai de réflexion"', 'msgstr "Délai de réflexion (relu)"'))
+    imported = run(
+        "translations", "import", str(po), "--locale", "fr", "--user", "t@example.org",
+        "--status", "reviewed", "--publish",
+    )  # fmt: skip
+    assert imported.returncode == 0, imported.stderr
+    assert "text(s) saved as reviewed drafts, published as" in imported.stdout
+    broken = tmp_path / "broken.po"
+    broken.write_text('msgctxt "item:nope:title"\nmsgid "x"\nmsgstr "y"\n', encoding="utf-8")
+    refused = run(
+        "translations", "import", str(broken), "--locale", "fr", "--user", "t@example.org"
+    )
+    assert refused.returncode == 1 and "item:nope:title" in refused.stderr
+
+    files = run("content", "export", str(tmp_path / "files"))
+    assert files.returncode == 0, files.stderr
+    assert "Délai de réflexion (relu)" in (tmp_path / "files/fr/items/tool-7-1.md").read_text()
+    archive = tmp_path / "content.json"
+    assert run("content", "export", "--archive", str(archive)).returncode == 0
+    other = {**os.environ, "HOMEWARD_DATABASE_URL": databases.new_url()}
+
+    def run_other(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [HOMEWARD, *args], env=other, capture_output=True, text=True, timeout=120
+        )
+
+    assert run_other("db", "upgrade").returncode == 0
+    loaded = run_other("content", "import", str(archive))
+    assert loaded.returncode == 0, loaded.stderr
+    again = run_other("content", "import", str(archive))
+    assert again.returncode == 1 and "already has content" in again.stderr
+    second = run_other("seed")
+    assert "kept fr item:tool-7-1" in second.stdout

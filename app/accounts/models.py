@@ -3,8 +3,9 @@ sessions, and the sign-in throttle that slows guessing."""
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import BigInteger, Column, DateTime, ForeignKey, Integer
+from sqlalchemy import JSON, BigInteger, Column, DateTime, ForeignKey, Integer
 from sqlmodel import Field, SQLModel
 
 from app.core.models import Timestamped, enum_type, utcnow
@@ -63,3 +64,33 @@ class LoginThrottle(SQLModel, table=True):
         default=0, sa_type=BigInteger
     )  # account: last attempt; address: window start
     next_attempt_ms: int = Field(default=0, sa_type=BigInteger)  # account: not before this
+
+
+class UserLocale(SQLModel, table=True):
+    """The content locales a translator may write (checked in the services, so the editor
+    screens, the API and the PO import obey the same rule)."""
+
+    __tablename__ = "user_locale"
+
+    user_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    locale: str = Field(max_length=16, primary_key=True)
+
+
+class AuditEvent(SQLModel, table=True):
+    """Append-only: who did what, when. Written in the same transaction as the act; stores
+    ids and kinds of acts, never content bodies, emails typed at sign-in, or passwords. No
+    route updates or deletes it."""
+
+    __tablename__ = "audit_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True), index=True)
+    actor_id: int | None = Field(default=None, index=True)  # None: the command line
+    action: str = Field(max_length=40, index=True)
+    target_kind: str = Field(default="", max_length=40)
+    target: str = Field(default="", max_length=200)
+    details: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)

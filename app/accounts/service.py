@@ -14,6 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
+from app.accounts import audit
 from app.accounts.models import LoginThrottle, Role, User, UserSession
 from app.accounts.passwords import password_problem
 from app.core.config import Settings
@@ -29,7 +30,9 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def create_user(session: Session, *, email: str, role: Role, password: str) -> User:
+def create_user(
+    session: Session, *, email: str, role: Role, password: str, commit: bool = True
+) -> User:
     email = normalise_email(email)
     if not _EMAIL.match(email) or len(email) > 254:
         raise AppError(_("'{email}' is not an email address."), {"email": email})
@@ -40,6 +43,9 @@ def create_user(session: Session, *, email: str, role: Role, password: str) -> U
         raise Conflict(_("A user with the email '{email}' already exists."), {"email": email})
     user = User(email=email, role=role, password_hash=hash_password(password))
     session.add(user)
+    if not commit:
+        session.flush()
+        return user
     session.commit()
     session.refresh(user)
     return user
@@ -200,6 +206,7 @@ def login(
     )
     session.execute(delete(LoginThrottle).where(col(LoginThrottle.key) == account_key))
     _forget_stale_throttles(session, settings)
+    audit.record(session, user, "sign_in", "user", str(user.id))
     _idle_minutes, absolute_days = settings.session_limits(user.role)
     token = secrets.token_urlsafe(32)
     now = utcnow()

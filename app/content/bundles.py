@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
+from app.content.feed import make_cursor
 from app.content.locales import available_locales
 from app.content.resolver import (
     Resolver,
@@ -49,6 +50,7 @@ def build_bundle(session: Session, locale: str, source_locale: str, version: int
     return Bundle(
         locale=locale,
         version=version,
+        cursor=make_cursor(version),
         direction=i18n.direction(locale),
         updated_at=resolver.newest or utcnow(),
         items=items,

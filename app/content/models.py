@@ -7,13 +7,24 @@ the hash of the seed text it was loaded from (``seed_hash``) so re-seeding never
 an edit made in the database.
 """
 
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, Integer, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Text,
+    UniqueConstraint,
+)
 from sqlmodel import Field, SQLModel
 
-from app.core.models import Timestamped, enum_type
+from app.core.models import Timestamped, enum_type, utcnow
 
 
 class Audience(StrEnum):
@@ -161,3 +172,87 @@ class ContentState(SQLModel, table=True):
 
     id: int = Field(default=1, primary_key=True)
     version: int = 0
+    # Content change cursors below this were compacted (or belong to another database):
+    # a phone holding one downloads the bundle again (410).
+    min_valid_seq: int = Field(default=0, sa_type=BigInteger)
+
+
+# --- editorial: revisions, pointers and the published change feed (issue #11) ----------------
+
+
+class EntityKind(StrEnum):
+    item = "item"
+    checklist = "checklist"
+    term = "term"
+
+
+class ContentRevision(SQLModel, table=True):
+    """Append-only: every save, revert, review or import of one entity's text in one locale
+    is a new row, never an update. ``fields`` holds the whole editable text (and, for the
+    source locale, the language-neutral fields). ``source_hash`` is the hash of the source
+    text the revision was made from (for the source locale: of itself, or carried forward
+    by a minor edit); ``item_hashes`` the same per checklist entry."""
+
+    __tablename__ = "content_revision"
+    __table_args__ = (UniqueConstraint("entity_kind", "entity_key", "locale", "rev"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    entity_kind: EntityKind = Field(sa_type=enum_type(EntityKind))
+    entity_key: str = Field(max_length=80)
+    locale: str = Field(max_length=16)
+    rev: int
+    fields: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    source_hash: str = Field(max_length=64)
+    item_hashes: dict[str, str] = Field(default_factory=dict, sa_type=JSON)
+    status: TranslationStatus = Field(sa_type=enum_type(TranslationStatus))
+    # No foreign key: history outlives accounts, and an archive moves between servers.
+    author_id: int | None = None  # None: loaded from the seed files
+    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    note: str = Field(default="", max_length=500)
+    minor: bool = False
+
+
+class ContentPointer(SQLModel, table=True):
+    """Per entity and locale: the revision being edited and the one readers see, the content
+    sequence number its publication took, and who reviewed it."""
+
+    __tablename__ = "content_pointer"
+
+    entity_kind: EntityKind = Field(sa_type=enum_type(EntityKind), primary_key=True)
+    entity_key: str = Field(max_length=80, primary_key=True)
+    locale: str = Field(max_length=16, primary_key=True)
+    draft_rev: int = 0
+    published_rev: int = 0  # 0: never published through the editor
+    published_seq: int | None = Field(default=None, sa_type=BigInteger)
+    reviewed_by: int | None = None
+    reviewed_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+
+
+class ContentView(SQLModel, table=True):
+    """The hash of what a reader of one locale sees of one entity (resolved along the
+    fallback chain, with its flags). A publish compares and appends to the change feed
+    wherever it changed."""
+
+    __tablename__ = "content_view"
+
+    locale: str = Field(max_length=16, primary_key=True)
+    entity_kind: EntityKind = Field(sa_type=enum_type(EntityKind), primary_key=True)
+    entity_key: str = Field(max_length=80, primary_key=True)
+    view_hash: str = Field(max_length=64)
+
+
+class ContentChange(SQLModel, table=True):
+    """The published-content change feed behind ``GET /sync/content``: one row per
+    (locale, entity) whose resolved view changed, numbered by the content version the
+    change was published under (taken under the content_state row lock)."""
+
+    __tablename__ = "content_change"
+    __table_args__ = (Index("ix_content_change_locale_seq", "locale", "seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    seq: int = Field(sa_type=BigInteger)
+    locale: str = Field(max_length=16)
+    entity_kind: EntityKind = Field(sa_type=enum_type(EntityKind))
+    entity_key: str = Field(max_length=80)
+    op: str = Field(max_length=8)  # put | delete
+    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))

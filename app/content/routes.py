@@ -2,12 +2,13 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, FastAPI, Header, Path, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Header, Path, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from app.content.bundles import BundleCache, find_item
-from app.content.locales import list_locales
-from app.content.schemas import Bundle, ItemOut, LocaleList
+from app.content.bundles import BundleCache, find_item, served_locale
+from app.content.feed import read_changes
+from app.content.locales import available_locales, list_locales
+from app.content.schemas import Bundle, ContentDelta, ItemOut, LocaleList
 from app.core.deps import SessionDep, SettingsDep
 from app.core.errors import problem_responses
 from app.core.fastpath import Prepared, Resolver
@@ -92,6 +93,29 @@ async def get_item(
         cache_control=cache.cache_control,
         media_type="application/json",
     )
+
+
+@router.get(
+    "/sync/content",
+    response_model=ContentDelta,
+    responses=problem_responses(404, 410),
+)
+def get_content_changes(
+    session: SessionDep,
+    settings: SettingsDep,
+    locale: Annotated[str, Query(pattern=LOCALE_PATTERN, max_length=35)],
+    since: Annotated[str | None, Query(max_length=40)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 200,
+) -> ContentDelta:
+    """What changed in a language's published content after `since` (the bundle's
+    `cursor`, or the `cursor` of the previous page): puts and deletes with the data resolved
+    for that locale (fallbacks and stale flags as in the bundle), in pages; follow
+    `has_more`. An unknown or too-old cursor answers 410: download the bundle again."""
+    served = served_locale(
+        locale, available_locales(session, settings.source_locale), settings.source_locale
+    )
+    page = read_changes(session, served, since, limit, settings.source_locale)
+    return ContentDelta.model_validate(page, from_attributes=True)
 
 
 CONTENT_PREFIX = "/api/v1/content/"

@@ -1,7 +1,7 @@
 """Response schemas of the public read API (the contract in PRODUCT.md)."""
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
@@ -76,11 +76,27 @@ class GlossaryTermOut(Localised):
 class Bundle(BaseModel):
     locale: str
     version: int
+    # Where this bundle's content stands in the change feed: a phone asks
+    # GET /sync/content?since=<cursor> for what changed after it.
+    cursor: str
     direction: Literal["ltr", "rtl"]
     updated_at: datetime  # when the newest text in it last changed (not when it was built)
     items: list[ItemOut]
     checklists: list[ChecklistOut]
     glossary: list[GlossaryTermOut]
+
+
+class ContentChangeOut(BaseModel):
+    type: Literal["item", "checklist", "term"]
+    slug: str  # the item's or checklist's slug, the glossary term's key
+    op: Literal["put", "delete"]
+    data: dict[str, Any] | None  # resolved for the locale, as in the bundle; None on delete
+
+
+class ContentDelta(BaseModel):
+    changes: list[ContentChangeOut]
+    cursor: str
+    has_more: bool
 
 
 class LocaleInfo(BaseModel):

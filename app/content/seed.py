@@ -33,6 +33,9 @@ from app.content.models import (
 from app.content.write import (
     all_guidance_hashes,
     content_changed,
+    entity_of,
+    published_in_app,
+    record_seed_revisions,
     source_text_hash,
     upsert,
     write_translation,
@@ -81,6 +84,9 @@ class ItemFile(_Strict):
     sources: list[Source] = Field(min_length=1)
     related_checklists: list[Slug] = []
     related_glossary: list[Slug] = []
+    # Only in files exported from the database, when a minor edit kept the hash translations
+    # compare with (FORMAT.md); otherwise the hash of the text.
+    source_hash: str | None = None
     body: str = Field(min_length=50)
 
 
@@ -89,6 +95,7 @@ class ChecklistEntry(_Strict):
     action: str = Field(min_length=5)
     reason: str = Field(min_length=5)
     inferred: bool = False
+    source_hash: str | None = None
 
 
 class ChecklistFile(_Strict):
@@ -99,6 +106,7 @@ class ChecklistFile(_Strict):
     related_tool: Slug | None = None
     order: int
     sources: list[Source] = Field(min_length=1)
+    source_hash: str | None = None
     items: list[ChecklistEntry] = Field(min_length=1)
 
 
@@ -111,6 +119,7 @@ class GlossaryEntry(_Strict):
     term: str = Field(min_length=2, max_length=200)
     definition: str = Field(min_length=10)
     variants: Variants = []
+    source_hash: str | None = None
 
 
 class SeedContent(BaseModel):
@@ -232,12 +241,26 @@ class _Seeder:
         self.session = session
         self.locale = locale
         self.outcomes: Counter[str] = Counter()
+        self.kept: set[str] = set()  # "<locale> <kind>:<key>" left as edited in the database
+
+    def _kept(self, model: type[SQLModel], parent_id: int | None) -> None:
+        entity = entity_of(self.session, model, parent_id)
+        if entity:
+            self.kept.add(f"{self.locale} {entity[0].value}:{entity[1]}")
 
     def upsert(
         self, existing: Row | None, values: Mapping[str, Any], create: Callable[[], Row]
     ) -> Row:
+        if existing is not None:
+            entity = entity_of(self.session, type(existing), existing.id)  # type: ignore[attr-defined]
+            if entity and published_in_app(self.session, *entity, self.locale):
+                self.outcomes["kept"] += 1
+                self.kept.add(f"{self.locale} {entity[0].value}:{entity[1]}")
+                return existing
         row, outcome = upsert(self.session, existing, values, create)
         self.outcomes[outcome] += 1
+        if outcome == "kept":
+            self._kept(type(row), row.id)  # type: ignore[attr-defined]
         return row
 
     def neutral(self, model: type[Row], key_field: str, key: str) -> Row | None:
@@ -263,9 +286,13 @@ class _Seeder:
             extra=extra,
         )
         self.outcomes[outcome] += 1
+        if outcome == "kept":
+            self._kept(model, parent_id)
 
 
-def seed_source_locale(session: Session, content: SeedContent, locale: str) -> Counter[str]:
+def seed_source_locale(
+    session: Session, content: SeedContent, locale: str
+) -> tuple[Counter[str], set[str]]:
     """The source locale defines the entities and their (reviewed) source text."""
     seeder = _Seeder(session, locale)
 
@@ -274,9 +301,15 @@ def seed_source_locale(session: Session, content: SeedContent, locale: str) -> C
         parent_id: int | None,
         text: dict[str, Any],
         extra: Mapping[str, Any] | None = None,
+        kept_hash: str | None = None,
     ) -> None:
         seeder.translation(
-            model, parent_id, text, TranslationStatus.reviewed, source_text_hash(text), extra
+            model,
+            parent_id,
+            text,
+            TranslationStatus.reviewed,
+            kept_hash or source_text_hash(text),
+            extra,
         )
 
     for f in content.items:
@@ -300,6 +333,7 @@ def seed_source_locale(session: Session, content: SeedContent, locale: str) -> C
             item.id,
             {"title": f.title, "summary": f.summary, "body_md": f.body},
             {"article_titles": article_titles(f.articles)},
+            f.source_hash,
         )
 
     for c in content.checklists:
@@ -314,7 +348,12 @@ def seed_source_locale(session: Session, content: SeedContent, locale: str) -> C
             },
             ChecklistTemplate,
         )
-        source(ChecklistTemplateTranslation, template.id, {"title": c.title, "summary": c.summary})
+        source(
+            ChecklistTemplateTranslation,
+            template.id,
+            {"title": c.title, "summary": c.summary},
+            kept_hash=c.source_hash,
+        )
         for position, entry in enumerate(c.items, start=1):
             existing = session.exec(
                 select(ChecklistItem).where(
@@ -327,7 +366,10 @@ def seed_source_locale(session: Session, content: SeedContent, locale: str) -> C
                 lambda tid=template.id: ChecklistItem(template_id=tid),
             )
             source(
-                ChecklistItemTranslation, item.id, {"action": entry.action, "reason": entry.reason}
+                ChecklistItemTranslation,
+                item.id,
+                {"action": entry.action, "reason": entry.reason},
+                kept_hash=entry.source_hash,
             )
 
     for position, g in enumerate(content.glossary, start=1):
@@ -341,8 +383,9 @@ def seed_source_locale(session: Session, content: SeedContent, locale: str) -> C
             term.id,
             {"term": g.term, "definition": g.definition},
             {"variants": g.variants},
+            g.source_hash,
         )
-    return seeder.outcomes
+    return seeder.outcomes, seeder.kept
 
 
 def article_key(article: Mapping[str, Any] | Article) -> str:
@@ -362,7 +405,7 @@ def _require_hash(where: str, source_hash: str | None) -> str:
 
 def seed_translation_locale(
     session: Session, content: TranslationContent, locale: str
-) -> Counter[str]:
+) -> tuple[Counter[str], set[str]]:
     """A translation locale only adds text to entities the source locale defined."""
     seeder = _Seeder(session, locale)
 
@@ -423,7 +466,7 @@ def seed_translation_locale(
             _require_hash(f"{where} {g.key}", g.source_hash),
             {"variants": g.variants},
         )
-    return seeder.outcomes
+    return seeder.outcomes, seeder.kept
 
 
 def _locale_dirs(content_dir: Path, source_locale: str) -> list[Path]:
@@ -445,6 +488,9 @@ class SeedReport:
     skipped: dict[str, str] = field(default_factory=dict)
     # Checklist templates whose guidance changed (their cases reach phones flagged).
     guidance_changed: set[str] = field(default_factory=set)
+    # "<locale> <kind>:<key>" whose text was published in the app (or edited in the
+    # database): the seed files did not overwrite them.
+    kept: set[str] = field(default_factory=set)
 
 
 def seed(session: Session, content_dir: Path, source_locale: str) -> SeedReport:
@@ -453,11 +499,15 @@ def seed(session: Session, content_dir: Path, source_locale: str) -> SeedReport:
     for locale_dir in _locale_dirs(content_dir, source_locale):
         locale = locale_dir.name
         if locale == source_locale:
-            report.outcomes += seed_source_locale(session, load_seed_files(locale_dir), locale)
+            outcomes, kept = seed_source_locale(session, load_seed_files(locale_dir), locale)
+            report.outcomes += outcomes
+            report.kept |= kept
             continue
         savepoint = session.begin_nested()
         try:
-            outcomes = seed_translation_locale(session, load_translation_files(locale_dir), locale)
+            outcomes, kept = seed_translation_locale(
+                session, load_translation_files(locale_dir), locale
+            )
         except SeedError as exc:
             savepoint.rollback()
             report.skipped[locale] = str(exc)
@@ -465,7 +515,9 @@ def seed(session: Session, content_dir: Path, source_locale: str) -> SeedReport:
             continue
         savepoint.commit()
         report.outcomes += outcomes
+        report.kept |= kept
     if report.outcomes["created"] or report.outcomes["updated"]:
+        record_seed_revisions(session, source_locale)
         report.guidance_changed = content_changed(session, guidance_before, source_locale)
     session.commit()
     if report.outcomes["kept"]:
@@ -484,20 +536,21 @@ def stamp_translations(content_dir: Path, source_locale: str) -> list[Path]:
     Existing hashes are never changed: that is what keeps staleness detectable."""
     source = load_seed_files(content_dir / source_locale)
     item_hash = {
-        i.slug: source_text_hash({"title": i.title, "summary": i.summary, "body_md": i.body})
+        i.slug: i.source_hash
+        or source_text_hash({"title": i.title, "summary": i.summary, "body_md": i.body})
         for i in source.items
     }
     template_hash = {
-        c.slug: source_text_hash({"title": c.title, "summary": c.summary})
+        c.slug: c.source_hash or source_text_hash({"title": c.title, "summary": c.summary})
         for c in source.checklists
     }
     entry_hash = {
-        (c.slug, e.key): source_text_hash({"action": e.action, "reason": e.reason})
+        (c.slug, e.key): e.source_hash or source_text_hash({"action": e.action, "reason": e.reason})
         for c in source.checklists
         for e in c.items
     }
     term_hash = {
-        g.key: source_text_hash({"term": g.term, "definition": g.definition})
+        g.key: g.source_hash or source_text_hash({"term": g.term, "definition": g.definition})
         for g in source.glossary
     }
     changed: list[Path] = []

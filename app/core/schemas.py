@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 # No control characters (PostgreSQL cannot store NUL; none belong in an email or a note).
 PLAIN_TEXT = r"^[^\x00-\x1f\x7f]*$"
@@ -18,3 +18,14 @@ class Strict(BaseModel):
     """Request bodies: unknown fields are an error, not silently dropped."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+def _json_integer(value: object) -> object:
+    # JSON Schema's "integer" admits 3.0 but not "3" or true; pydantic's lax int admits both.
+    if isinstance(value, str | bool):
+        raise ValueError("Input should be a valid integer")
+    return value
+
+
+# An integer in a JSON body, exactly as the OpenAPI schema says.
+JsonInt = Annotated[int, BeforeValidator(_json_integer)]

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, HttpUrl
 
-from app.core.schemas import MULTILINE_TEXT, PLAIN_TEXT, Slug, Strict, Uuid
+from app.core.schemas import MULTILINE_TEXT, PLAIN_TEXT, JsonInt, Slug, Strict, Uuid
 from app.field.models import FeedbackKind
 from app.i18n.locales import LOCALE_PATTERN
 
@@ -24,7 +24,14 @@ class FeedbackIn(Strict):
     target_slug: Slug
     kind: FeedbackKind
     text: Annotated[str, Field(max_length=500, pattern=MULTILINE_TEXT)] = ""
-    content_version: Annotated[int, Field(ge=0, le=2**31 - 1)] | None = None
+    # JSON Schema keywords spelled out: pydantic leaves them out next to a before-validator.
+    content_version: (
+        Annotated[
+            JsonInt,
+            Field(ge=0, le=2**31 - 1, json_schema_extra={"minimum": 0, "maximum": 2**31 - 1}),
+        ]
+        | None
+    ) = None
 
 
 class FeedbackAck(BaseModel):

@@ -1,0 +1,184 @@
+"""The published-content change feed (design notes 3.2): what each locale's readers see of
+each entity, hashed, and one ``content_change`` row per (locale, entity) whose resolved
+view changed.
+
+The sequence number of a change is the content version it was published under. The version
+is taken by ``UPDATE … content_state`` (a row lock held until commit, write.py
+``bump_content_version``), so versions become visible in order and a cursor never skips a
+change that commits late. A phone's cursor is ``k1.<version>``; ``k1`` is the format epoch.
+
+Views are compared for every served locale, so an English edit reaches the locales that fall
+back to it, and the translations it makes stale, without the writer naming them.
+"""
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from app.content.locales import available_locales
+from app.content.models import ContentChange, ContentState, ContentView, EntityKind
+from app.content.resolver import (
+    Resolver,
+    published_checklists,
+    published_items,
+    published_terms,
+)
+from app.core.errors import Gone
+from app.i18n import _
+
+CURSOR_EPOCH = "k1"
+_CURSOR = re.compile(r"k1\.([0-9]{1,18})")
+
+
+def make_cursor(seq: int) -> str:
+    return f"{CURSOR_EPOCH}.{seq}"
+
+
+def resolved_entities(
+    session: Session, locale: str, source_locale: str
+) -> Iterator[tuple[EntityKind, str, BaseModel]]:
+    """Every published entity as a reader of ``locale`` sees it."""
+    resolver = Resolver(session, locale, source_locale)
+    for item in published_items(session):
+        if (out := resolver.item(item)) is not None:
+            yield EntityKind.item, item.slug, out
+    for template, entries in published_checklists(session):
+        if (checklist := resolver.checklist(template, entries)) is not None:
+            yield EntityKind.checklist, template.slug, checklist
+    for term in published_terms(session):
+        if (term_out := resolver.term(term)) is not None:
+            yield EntityKind.term, term.key, term_out
+
+
+def _view_hash(view: BaseModel) -> str:
+    from app.content.write import values_hash  # write.py imports this module
+
+    return values_hash(view.model_dump(mode="json"))
+
+
+def record_changes(session: Session, seq: int, source_locale: str) -> int:
+    """Compares every served locale's resolved views with the stored hashes and appends a
+    change (numbered ``seq``) wherever one differs. Call inside the writer's transaction,
+    after the content rows changed and the version was bumped. Returns the rows added."""
+    stored = {(v.locale, v.entity_kind, v.entity_key): v for v in session.exec(select(ContentView))}
+    seen: set[tuple[str, EntityKind, str]] = set()
+    added = 0
+    for locale in available_locales(session, source_locale):
+        for kind, key, view in resolved_entities(session, locale, source_locale):
+            ident = (locale, kind, key)
+            seen.add(ident)
+            digest = _view_hash(view)
+            row = stored.get(ident)
+            if row is not None and row.view_hash == digest:
+                continue
+            if row is None:
+                row = ContentView(locale=locale, entity_kind=kind, entity_key=key, view_hash="")
+            row.view_hash = digest
+            session.add(row)
+            session.add(
+                ContentChange(seq=seq, locale=locale, entity_kind=kind, entity_key=key, op="put")
+            )
+            added += 1
+    for ident, row in stored.items():
+        if ident not in seen:  # unpublished, or its locale is no longer served
+            locale, kind, key = ident
+            session.delete(row)
+            session.add(
+                ContentChange(seq=seq, locale=locale, entity_kind=kind, entity_key=key, op="delete")
+            )
+            added += 1
+    session.flush()
+    return added
+
+
+# --- reading the feed -------------------------------------------------------------------
+
+
+@dataclass
+class ChangePage:
+    changes: list[dict[str, Any]]
+    cursor: str
+    has_more: bool
+
+
+def _gone(cursor: str) -> Gone:
+    return Gone(
+        _("The content cursor '{cursor}' is unknown or too old: download the bundle again."),
+        {"cursor": cursor[:40]},
+    )
+
+
+def parse_cursor(session: Session, cursor: str | None) -> int:
+    """The sequence number of a cursor; 410 when it is malformed, from another epoch or
+    another database (ahead of the head), or older than the compacted feed."""
+    state = session.get(ContentState, 1)
+    head, floor = (state.version, state.min_valid_seq) if state else (0, 0)
+    if not cursor:
+        return floor
+    match = _CURSOR.fullmatch(cursor)
+    if match is None:
+        raise _gone(cursor)
+    seq = int(match[1])
+    if seq > head or seq < floor:
+        raise _gone(cursor)
+    return seq
+
+
+def read_changes(
+    session: Session, locale: str, cursor: str | None, limit: int, source_locale: str
+) -> ChangePage:
+    """The entities of ``locale`` changed after the cursor, each once (its latest change), in
+    the order of their latest change, with their current resolved data. One page never
+    splits the changes of one sequence number (the next page starts after its cursor)."""
+    since = parse_cursor(session, cursor)
+    head = session.exec(select(ContentState.version).where(ContentState.id == 1)).one()
+    last = func.max(ContentChange.seq)
+    changed = (
+        select(ContentChange.entity_kind, ContentChange.entity_key, last)
+        .where(ContentChange.locale == locale, ContentChange.seq > since)
+        .group_by(col(ContentChange.entity_kind), col(ContentChange.entity_key))
+    )
+    rows = list(
+        session.exec(
+            changed.order_by(
+                last, col(ContentChange.entity_kind), col(ContentChange.entity_key)
+            ).limit(limit + 1)
+        ).all()
+    )
+    has_more = len(rows) > limit
+    if has_more:
+        boundary = rows[limit - 1][2]
+        if rows[limit][2] == boundary:
+            before = [r for r in rows[:limit] if r[2] < boundary]
+            rows = before or list(
+                session.exec(
+                    changed.having(last == boundary).order_by(
+                        col(ContentChange.entity_kind), col(ContentChange.entity_key)
+                    )
+                ).all()
+            )
+        else:
+            rows = rows[:limit]
+    current = (
+        {(kind, key): view for kind, key, view in resolved_entities(session, locale, source_locale)}
+        if rows
+        else {}
+    )
+    changes = []
+    for kind, key, _seq in rows:
+        view = current.get((kind, key))
+        changes.append(
+            {
+                "type": kind.value if isinstance(kind, EntityKind) else kind,
+                "slug": key,
+                "op": "put" if view is not None else "delete",
+                "data": view.model_dump(mode="json") if view is not None else None,
+            }
+        )
+    cursor_seq = rows[-1][2] if has_more else max(head, since)
+    return ChangePage(changes=changes, cursor=make_cursor(cursor_seq), has_more=has_more)
