@@ -122,7 +122,7 @@ def test_retention_prunes_the_change_feed_sessions_and_throttles(
     ).one()
     assert before == 3
     result = prune_sessions(session, settings)
-    assert result["sessions"] == 2  # the expired and the revoked one
+    assert result["sessions"] >= 2  # ours below, and any dead session other tests committed
     left = session.exec(
         select(UserSession.token_hash).where(UserSession.token_hash.in_(ours))
     ).all()
