@@ -28,11 +28,12 @@ from app.content.resolver import (
     published_items,
     published_terms,
 )
-from app.core.errors import Gone
+from app.core.errors import AppError, Gone
 from app.i18n import _
 
 CURSOR_EPOCH = "k1"
-_CURSOR = re.compile(r"k1\.([0-9]{1,18})")
+_CURSOR = re.compile(r"k([0-9]{1,9})\.([0-9]{1,18})")  # k<format epoch>.<sequence>
+_EPOCH = CURSOR_EPOCH[1:]  # the epoch part of the cursor made above
 
 
 def make_cursor(seq: int) -> str:
@@ -114,17 +115,18 @@ def _gone(cursor: str) -> Gone:
 
 
 def parse_cursor(session: Session, cursor: str | None) -> int:
-    """The sequence number of a cursor; 410 when it is malformed, from another epoch or
-    another database (ahead of the head), or older than the compacted feed."""
+    """The sequence number of a cursor: 400 when it is not a cursor at all (as for case
+    sync), 410 when it is from another epoch or another database (ahead of the head), or
+    older than the compacted feed (the client downloads the bundle again)."""
     state = session.get(ContentState, 1)
     head, floor = (state.version, state.min_valid_seq) if state else (0, 0)
     if not cursor:
         return floor
     match = _CURSOR.fullmatch(cursor)
     if match is None:
-        raise _gone(cursor)
-    seq = int(match[1])
-    if seq > head or seq < floor:
+        raise AppError(_("The cursor '{cursor}' is not valid."), {"cursor": cursor[:40]})
+    seq = int(match[2])
+    if match[1] != _EPOCH or seq > head or seq < floor:
         raise _gone(cursor)
     return seq
 

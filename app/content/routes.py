@@ -98,7 +98,7 @@ async def get_item(
 @router.get(
     "/sync/content",
     response_model=ContentDelta,
-    responses=problem_responses(404, 410),
+    responses=problem_responses(400, 404, 410),
 )
 def get_content_changes(
     session: SessionDep,
