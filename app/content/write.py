@@ -691,6 +691,12 @@ def _ensure_base(
     )
     if live is None:
         return None
+    return _publish_live(session, pointer, live, note="as published before the editor")
+
+
+def _publish_live(session: Session, pointer: Any, live: Any, *, note: str) -> Any:
+    """Records what readers see now (not written in the editor: no author) as the published
+    revision."""
     revision = _append_revision(
         session,
         pointer,
@@ -699,7 +705,7 @@ def _ensure_base(
         item_hashes=live.item_hashes,
         status=live.status,
         author_id=None,
-        note="as published before the editor",
+        note=note,
     )
     pointer.published_rev = revision.rev
     return revision
@@ -1289,17 +1295,7 @@ def record_seed_revisions(session: Session, source_locale: str) -> int:
             continue
         had_draft = pointer.draft_rev != pointer.published_rev
         draft_rev = pointer.draft_rev
-        revision = _append_revision(
-            session,
-            pointer,
-            fields=live.fields,
-            source_hash=live.source_hash,
-            item_hashes=live.item_hashes,
-            status=live.status,
-            author_id=None,
-            note="seed",
-        )
-        pointer.published_rev = revision.rev
+        _publish_live(session, pointer, live, note="seed")
         if had_draft:
             pointer.draft_rev = draft_rev  # the pending draft stays the one being edited
         session.add(pointer)
