@@ -67,23 +67,27 @@ async function fetchRevision(entry) {
   return fetch(new Request(url, { cache: 'reload', credentials: 'same-origin' }));
 }
 
+// Returns how many entries could not be cached (a strict call throws instead).
 async function cacheEntries(entries, strict) {
   const cache = await caches.open(CACHE);
-  await Promise.all(
+  const failed = await Promise.all(
     entries.map(async (entry) => {
       const key = cacheKey(entry);
-      if (await cache.match(key)) return; // same revision already cached by an older worker
+      if (await cache.match(key)) return 0; // same revision already cached by an older worker
       try {
         const res = await fetchRevision(entry);
         // Another revision (a newer deploy, an older process or cache): never stored under this
         // one. Install fails and is retried on the next navigation; a lazy file waits for use.
         if (!isRevision(res, entry)) throw new Error(`precache: ${entry.url} is not revision ${entry.revision}`);
         await cache.put(key, await storable(res, entry.url));
+        return 0;
       } catch (err) {
         if (strict) throw err;
+        return 1;
       }
     }),
   );
+  return failed.reduce((a, b) => a + b, 0);
 }
 
 self.addEventListener('install', (event) => {
@@ -113,11 +117,13 @@ self.addEventListener('message', (event) => {
   const data = event.data || {};
   if (data.type === 'SKIP_WAITING') self.skipWaiting();
   else if (data.type === 'CACHE' && typeof data.prefix === 'string') {
+    // The page hears whether the whole set is now kept (it may not rely on it otherwise).
+    const port = event.ports[0];
     event.waitUntil(
       cacheEntries(
         LAZY.filter((e) => e.url.startsWith(data.prefix)),
         false,
-      ),
+      ).then((failed) => port?.postMessage({ complete: failed === 0 })),
     );
   } else if (data.type === 'VERSION' && event.ports[0]) event.ports[0].postMessage({ version: VERSION });
 });

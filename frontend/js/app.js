@@ -272,18 +272,20 @@ function workInProgress() {
 // A changed bundle or catalog of the language on screen is shown at once, unless that would
 // destroy what the person is typing or choosing, or move them: then the screen stays as it
 // is, and the next screen they open shows the new content (it is already stored and active).
+// Returns whether the server answered.
 async function refresh() {
-  if (!navigator.onLine) return;
-  const changed = await content.revalidateAll();
+  if (!navigator.onLine) return false;
+  const { changed, reached } = await content.revalidateAll();
   const route = router.parse();
-  if (!route.locale || !changed.includes(route.locale)) return;
+  if (!route.locale || !changed.includes(route.locale)) return reached;
   const version = String(content.bundle().version);
   if (workInProgress()) {
     ui.main.dataset.refreshDeferred = version;
-    return;
+    return reached;
   }
   await render({ quiet: true });
   ui.main.dataset.refreshed = version;
+  return reached;
 }
 
 async function boot() {
@@ -296,20 +298,19 @@ async function boot() {
   if (!!state.prefs.discreet !== discreet.active()) discreet.apply(!!state.prefs.discreet);
   const returning = !!state.prefs.audience; // not the first visit
   await render();
-  refresh();
-  window.addEventListener('online', refresh);
-  // From the second visit on, the field features (print, protocol, contacts, steps sheet,
-  // pass-on file, QR) are kept for offline use too; a first visit stays small (issue #13).
-  if (returning && navigator.onLine) keepFieldOffline();
-  // Readers' feedback waiting on the device goes out when there is a connection; the contacts
-  // directory is refreshed then too (field/sync.js, loaded only when online).
-  // Not on a first visit (it stays small), and only with feedback waiting or from the second visit.
-  const fieldSync = async () => {
-    if (!navigator.onLine || !(returning || (await store.all('feedback')).length)) return;
-    (await import('./field/sync.js')).onOnline();
+  // Work that needs the server starts once the server has answered (navigator.onLine is true on
+  // a network that does not reach it, and the app must not ask for what it cannot get offline):
+  // - from the second visit on, the field features (print, protocol, contacts, steps sheet,
+  //   pass-on file, QR) are kept for offline use too; a first visit stays small (issue #13);
+  // - readers' feedback waiting on the device goes out, and the contacts directory is refreshed
+  //   (field/sync.js): from the second visit, or on any visit with feedback waiting.
+  const connected = async () => {
+    if (!(await refresh())) return;
+    if (returning) keepFieldOffline();
+    if (returning || (await store.all('feedback')).length) (await import('./field/sync.js')).onOnline();
   };
-  fieldSync();
-  window.addEventListener('online', fieldSync);
+  connected();
+  window.addEventListener('online', connected);
   // A worker's cases sync on open (once unlocked); the sync code loads only on a device that
   // holds worker data or a sign-out to send.
   if ((await workerSignedIn()) || (await store.getMeta('logout_pending', false))) import('./cases/core.js').then((s) => s.boot());

@@ -95,11 +95,15 @@ export async function catalogFor(locale) {
 }
 
 // Checks every downloaded bundle and its catalog; returns the locales where either changed.
+// Every stored language against the server. `reached`: whether the server answered at all
+// (navigator.onLine says only that a network is there, not that it reaches the server).
 export async function revalidateAll() {
   const changed = [];
+  let reached = false;
   for (const s of await store.bundleSummaries()) {
     try {
       const [got, catalog] = await Promise.all([fetchBundle(s.locale, s.etag), s.locale === SOURCE ? null : fetchCatalog(s.locale, s.catalog_etag).catch(() => null)]);
+      reached = true;
       if (!got && !catalog) continue;
       const old = await store.get('bundles', s.locale);
       if (!old) continue; // removed meanwhile
@@ -109,7 +113,7 @@ export async function revalidateAll() {
       // Offline or server trouble: keep what we have and try again later.
     }
   }
-  return changed;
+  return { changed, reached };
 }
 
 export async function remove(locale) {

@@ -53,21 +53,34 @@ export function appVersion() {
 }
 
 // Files the service worker caches on first use rather than at install (the workers' screens):
-// ask it for the whole set under `prefix` at once, so that all of them work offline.
+// ask it for the whole set under `prefix` at once, so that all of them work offline. Resolves to
+// whether the whole set is now cached.
 export function keepOffline(prefix) {
   const sw = globalThis.navigator?.serviceWorker;
-  if (!sw) return;
-  sw.ready.then((reg) => reg.active?.postMessage({ type: 'CACHE', prefix })).catch(() => {});
+  if (!sw) return Promise.resolve(false);
+  return sw.ready
+    .then(
+      (reg) =>
+        new Promise((resolve) => {
+          if (!reg.active) return resolve(false);
+          const channel = new MessageChannel();
+          channel.port1.onmessage = (e) => resolve(e.data?.complete === true);
+          reg.active.postMessage({ type: 'CACHE', prefix }, [channel.port2]);
+        }),
+    )
+    .catch(() => false);
 }
+
+const FIELD_KEPT = 'hw-field-kept';
 
 // The field features (issue #14) are not precached for a reader's first visit: once one of them
 // is used online, the service worker keeps all of them (modules, QR library, protocol summaries).
-export function keepFieldOffline() {
+// They count as kept (loadable offline) only once every file is in the cache.
+export async function keepFieldOffline() {
   if (!navigator.onLine) return;
-  for (const prefix of ['/static/js/field/', '/static/vendor/', '/static/protocol/']) keepOffline(prefix);
-  localStorage.setItem(FIELD_KEPT, '1');
+  const done = await Promise.all(['/static/js/field/', '/static/vendor/', '/static/protocol/'].map(keepOffline));
+  if (done.every(Boolean)) localStorage.setItem(FIELD_KEPT, '1');
 }
 
 // Whether the field modules may be loaded now: online, or kept offline by an earlier visit.
-const FIELD_KEPT = 'hw-field-kept';
 export const fieldAvailable = () => navigator.onLine || localStorage.getItem(FIELD_KEPT) === '1';
