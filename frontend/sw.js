@@ -67,7 +67,7 @@ async function fetchRevision(entry) {
   return fetch(new Request(url, { cache: 'reload', credentials: 'same-origin' }));
 }
 
-// Returns how many entries could not be cached (a strict call throws instead).
+// Resolves to the number not cached (strict: throws).
 async function cacheEntries(entries, strict) {
   const cache = await caches.open(CACHE);
   const failed = await Promise.all(
@@ -117,7 +117,7 @@ self.addEventListener('message', (event) => {
   const data = event.data || {};
   if (data.type === 'SKIP_WAITING') self.skipWaiting();
   else if (data.type === 'CACHE' && typeof data.prefix === 'string') {
-    // The page hears whether the whole set is now kept (it may not rely on it otherwise).
+    // The page hears whether all are cached.
     const port = event.ports[0];
     event.waitUntil(
       cacheEntries(

@@ -272,7 +272,7 @@ function workInProgress() {
 // A changed bundle or catalog of the language on screen is shown at once, unless that would
 // destroy what the person is typing or choosing, or move them: then the screen stays as it
 // is, and the next screen they open shows the new content (it is already stored and active).
-// Returns whether the server answered.
+// Resolves to whether the server answered.
 async function refresh() {
   if (!navigator.onLine) return false;
   const { changed, reached } = await content.revalidateAll();
@@ -298,16 +298,19 @@ async function boot() {
   if (!!state.prefs.discreet !== discreet.active()) discreet.apply(!!state.prefs.discreet);
   const returning = !!state.prefs.audience; // not the first visit
   await render();
-  // Work that needs the server starts once the server has answered (navigator.onLine is true on
-  // a network that does not reach it, and the app must not ask for what it cannot get offline):
-  // - from the second visit on, the field features (print, protocol, contacts, steps sheet,
-  //   pass-on file, QR) are kept for offline use too; a first visit stays small (issue #13);
-  // - readers' feedback waiting on the device goes out, and the contacts directory is refreshed
-  //   (field/sync.js): from the second visit, or on any visit with feedback waiting.
+  // Once the server has answered (navigator.onLine may be true with no way to it): from the
+  // second visit, keep the field features offline (a first visit stays small, issue #13), and
+  // send waiting feedback and refresh the contacts (field/sync.js), also on a first visit with feedback.
+  // main[data-connected] counts the finished rounds.
+  let rounds = 0;
   const connected = async () => {
-    if (!(await refresh())) return;
-    if (returning) keepFieldOffline();
-    if (returning || (await store.all('feedback')).length) (await import('./field/sync.js')).onOnline();
+    try {
+      if (!(await refresh())) return;
+      if (returning) await keepFieldOffline();
+      if (returning || (await store.all('feedback')).length) await (await import('./field/sync.js')).onOnline();
+    } finally {
+      ui.main.dataset.connected = String(++rounds);
+    }
   };
   connected();
   window.addEventListener('online', connected);

@@ -54,7 +54,7 @@ export function appVersion() {
 
 // Files the service worker caches on first use rather than at install (the workers' screens):
 // ask it for the whole set under `prefix` at once, so that all of them work offline. Resolves to
-// whether the whole set is now cached.
+// whether all are cached.
 export function keepOffline(prefix) {
   const sw = globalThis.navigator?.serviceWorker;
   if (!sw) return Promise.resolve(false);
@@ -74,8 +74,8 @@ export function keepOffline(prefix) {
 const FIELD_KEPT = 'hw-field-kept';
 
 // The field features (issue #14) are not precached for a reader's first visit: once one of them
-// is used online, the service worker keeps all of them (modules, QR library, protocol summaries).
-// They count as kept (loadable offline) only once every file is in the cache.
+// is used online, the service worker keeps all of them (modules, QR library, protocol summaries);
+// kept once all are cached.
 export async function keepFieldOffline() {
   if (!navigator.onLine) return;
   const done = await Promise.all(['/static/js/field/', '/static/vendor/', '/static/protocol/'].map(keepOffline));

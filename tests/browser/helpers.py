@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
 WAIT_SW_ACTIVATED = """async () => {
   const reg = await navigator.serviceWorker.ready;
@@ -79,3 +79,13 @@ def keep_field_offline(page: Page) -> None:
     wait_sw_activated(page)
     # The app counts them as kept only once the service worker says all are cached: check both.
     assert page.evaluate(FIELD_CACHED) == {"kept": True, "missing": []}
+
+
+def go_offline(context: BrowserContext) -> None:
+    """Airplane mode, once the open app pages have finished what they do after the server
+    answered (keeping the field features offline, sending feedback, refreshing contacts):
+    going offline in the middle of that is a test's race, not what it means to test."""
+    for open_page in context.pages:
+        if open_page.url.startswith("http"):
+            expect(open_page.locator("main[data-connected]")).to_be_attached()
+    context.set_offline(True)

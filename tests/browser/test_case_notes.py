@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 
 from app.core.config import PROJECT_ROOT
 from tests.browser.conftest import LiveServer
-from tests.browser.helpers import wait_view
+from tests.browser.helpers import go_offline, wait_view
 from tests.browser.test_cases import (  # noqa: F401  (server_db and second_context are fixtures)
     add_case_note,
     create_case,
@@ -110,8 +110,8 @@ def test_versions_written_at_the_same_time_are_side_by_side_and_the_notice_names
     page_b = second_context.new_page()
     two_workers_on_a_case(page, page_b, server_db)
     first = "Shelter bed confirmed for the first week."
-    context.set_offline(True)
-    second_context.set_offline(True)
+    go_offline(context)
+    go_offline(second_context)
     edit_note(page, first, "Anna: bed confirmed until Friday.")
     edit_note(page_b, first, "Ben: bed confirmed, interpreter booked.")
     for p in (page, page_b):

@@ -20,7 +20,7 @@ from app.accounts.models import Role
 from app.accounts.service import create_user
 from app.core.db import build_engine
 from tests.browser.conftest import LiveServer, open_context
-from tests.browser.helpers import first_run, wait_sw_activated, wait_view
+from tests.browser.helpers import first_run, go_offline, wait_sw_activated, wait_view
 
 pytestmark = pytest.mark.browser
 
@@ -255,7 +255,7 @@ def test_offline_edits_survive_a_reload_and_reach_the_server(
     assert server_case(live_server, email, case_id)["reference"] == reference_code
 
     # No signal: tick two steps and write a note. Each is stored before it is shown.
-    context.set_offline(True)
+    go_offline(context)
     first, third = pre_return[0], pre_return[2]
     item_box(page, first["key"]).check()
     item_box(page, third["key"]).check()
@@ -348,8 +348,8 @@ def test_two_workers_conflict_offline_and_converge(
     expect(item_box(page_b, step["key"])).to_be_checked()
 
     # Both lose signal. Ben unticks the step; Anna unticks it and ticks it again.
-    context.set_offline(True)
-    second_context.set_offline(True)
+    go_offline(context)
+    go_offline(second_context)
     item_box(page_b, step["key"]).uncheck()
     add_case_note(page_b, "Ben: family visit postponed.")
     item_box(page, step["key"]).uncheck()
@@ -415,7 +415,7 @@ def test_sign_out_with_unsent_changes_warns_then_wipes_the_device(
     wait_all_sent(page)
     token = next(c["value"] for c in context.cookies() if c["name"] == "hw_session")
 
-    context.set_offline(True)
+    go_offline(context)
     item_box(page, pre_return[0]["key"]).check()
     expect(pending(page)).to_have_text("1 change waiting to be sent")
     page.get_by_role("link", name="Your cases").first.click()
@@ -539,7 +539,7 @@ def test_a_refused_change_is_shown_and_does_not_block_the_others(
     sign_in(page, email)
     case_id = create_case(page)
     wait_all_sent(page)
-    context.set_offline(True)
+    go_offline(context)
     # A change the server will refuse (a step no checklist has), made through the app's own
     # client code, followed by a good one.
     page.evaluate(

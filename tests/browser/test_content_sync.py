@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, Response, expect
 
 from tests.browser.conftest import LiveServer
-from tests.browser.helpers import first_run, wait_sw_activated, wait_view
+from tests.browser.helpers import first_run, go_offline, wait_sw_activated, wait_view
 
 pytestmark = pytest.mark.browser
 
@@ -60,7 +60,7 @@ def test_bundle_stored_and_revalidated(
 
     # Back online after being offline: revalidated again; a changed ETag means a new bundle.
     page.evaluate(SET_ETAG, '"stale"')
-    context.set_offline(True)
+    go_offline(context)
     page.reload()
     wait_view(page, "home")
     with page.expect_response(is_bundle) as info:

@@ -21,7 +21,7 @@ from sqlmodel import Session
 from app.accounts.service import set_active
 from app.core.config import PROJECT_ROOT
 from tests.browser.conftest import CHROMIUM, LiveServer
-from tests.browser.helpers import wait_view
+from tests.browser.helpers import go_offline, wait_view
 from tests.browser.test_cases import (  # noqa: F401  (server_db and second_context are fixtures)
     DATABASES,
     PIN,
@@ -149,7 +149,7 @@ def test_case_data_is_encrypted_on_the_phone_and_locks_when_hidden(
     create_case(page)
     add_case_note(page, SYNCED_NOTE)
     wait_all_sent(page)
-    context.set_offline(True)
+    go_offline(context)
     add_case_note(page, OFFLINE_NOTE)  # waits in the outbox
     expect(pending(page)).to_have_text("1 change waiting to be sent")
     secret = secrets_of(page)
@@ -313,7 +313,7 @@ def test_a_colleague_taken_off_a_case_has_it_erased_from_their_phone(
     sign_in(page_b, ben)
     page_b.locator(f"[data-case='{case_id}'] a").click()
     wait_view(page_b, "case")
-    second_context.set_offline(True)
+    go_offline(second_context)
     add_case_note(page_b, OFFLINE_NOTE)  # waits in Ben's outbox
 
     # The server refuses to take off the last worker (409): the app says so.

@@ -22,6 +22,7 @@ from app.core.db import build_engine
 from tests.browser.conftest import LiveServer
 from tests.browser.helpers import (
     first_run,
+    go_offline,
     item_path,
     keep_field_offline,
     wait_sw_activated,
@@ -93,7 +94,7 @@ def test_protocol_screen_links_articles_to_the_items_that_cite_them_offline(
     first_run(page, "worker")
     wait_sw_activated(page)
     keep_field_offline(page)
-    context.set_offline(True)
+    go_offline(context)
     page.goto("/en/protocol")
     wait_view(page, "protocol")
     # Every item citing Protocol article 8 (in any paragraph) is linked from article 8.
@@ -151,7 +152,7 @@ def test_print_media_hides_navigation_and_the_chapter_prints_offline(
     first_run(page, "worker")
     wait_sw_activated(page)
     keep_field_offline(page)
-    context.set_offline(True)
+    go_offline(context)
     page.goto("/en/tools/tool-7-4")
     wait_view(page, "item")
     expect(page.locator("nav.tabs")).to_be_visible()
@@ -190,7 +191,7 @@ def test_feedback_is_queued_offline_and_delivered_once_online(
     first_run(page, "worker")
     wait_sw_activated(page)
     keep_field_offline(page)
-    context.set_offline(True)
+    go_offline(context)
     page.goto("/en/tools/tool-7-6")
     wait_view(page, "item")
     box = page.locator("[data-feedback]")
@@ -278,7 +279,7 @@ def test_contacts_from_the_admin_api_are_searchable_offline_with_tel_links(
             }))?.value.contacts.length >= 2"""
         )
         keep_field_offline(page)
-        context.set_offline(True)
+        go_offline(context)
         page.goto("/en/contacts")
         wait_view(page, "contacts")
         cards = page.locator("[data-contacts] > li")
@@ -309,7 +310,7 @@ def test_steps_sheet_in_arabic_is_made_offline_and_shared_as_text(
     wait_sw_activated(page)
     ar = live_server.get("/api/v1/content/ar").json()
     keep_field_offline(page)
-    context.set_offline(True)
+    go_offline(context)
     page.goto("/ar/my-steps")
     wait_view(page, "mysteps")
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
@@ -413,7 +414,7 @@ def test_guide_file_made_offline_in_arabic_opens_from_disk_right_to_left(
     wait_sw_activated(page)
     ar = live_server.get("/api/v1/content/ar").json()
     keep_field_offline(page)
-    context.set_offline(True)
+    go_offline(context)
     page.goto("/ar/pass-on")
     wait_view(page, "passon")
     with page.expect_download() as info:

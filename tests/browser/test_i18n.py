@@ -22,7 +22,7 @@ from app.content.write import edit_text
 from app.core.config import PROJECT_ROOT
 from app.core.db import build_engine
 from tests.browser.conftest import LiveServer
-from tests.browser.helpers import first_run, wait_sw_activated, wait_view
+from tests.browser.helpers import first_run, go_offline, wait_sw_activated, wait_view
 
 pytestmark = pytest.mark.browser
 
@@ -265,7 +265,7 @@ def test_switch_to_thai_offline(new_page: Callable[..., Page], live_server: Live
     th_record = page.evaluate(RECORD, "th")
     assert th_record["catalog"]["etag"] == live_server.get("/api/v1/i18n/th").headers["etag"]
 
-    page.context.set_offline(True)
+    go_offline(page.context)
     page.get_by_label("Language of the app and the guide").select_option("th")
     page.get_by_role("button", name="Use this language").click()
     page.wait_for_url("**/th/settings")
@@ -429,7 +429,7 @@ def test_stale_notice_links_to_the_english_original(
     assert_accessible(page, "stale notice (fr)")
 
     # Offline, from the bundles on the device: the notice, and one tap to the English text.
-    page.context.set_offline(True)
+    go_offline(page.context)
     page.reload()
     wait_view(page, "item")
     expect(stale).to_contain_text(DATES["fr"])

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, Playwright
 
 from tests.browser.conftest import CHROMIUM, LiveServer
-from tests.browser.helpers import first_run, wait_sw_activated, wait_view
+from tests.browser.helpers import first_run, go_offline, wait_sw_activated, wait_view
 
 pytestmark = pytest.mark.browser
 
@@ -71,7 +71,7 @@ def check_installable(page: Page, live_server: LiveServer) -> None:
     assert errors == [], errors
 
     # start_url opens with no network at all.
-    context.set_offline(True)
+    go_offline(context)
     response = page.goto("/")
     assert response is not None and response.status == 200 and response.from_service_worker
     wait_view(page, "home")

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, Request, expect
 
 from tests.browser.conftest import LiveServer
-from tests.browser.helpers import first_run, item_path, wait_sw_activated, wait_view
+from tests.browser.helpers import first_run, go_offline, item_path, wait_sw_activated, wait_view
 
 pytestmark = pytest.mark.browser
 
@@ -28,7 +28,7 @@ def test_everything_readable_offline_after_first_visit(
     assert wait_sw_activated(page) == f"{live_server.url}/sw.js"
     online_requests = list(requests)
 
-    context.set_offline(True)
+    go_offline(context)
     failed: list[str] = []
     answered: list[tuple[str, bool]] = []
 
@@ -158,6 +158,6 @@ def test_worker_screens_are_cached_on_first_use_not_for_readers(
         arg=len(expected),
     )
     assert sorted(page.evaluate(LAZY_KEYS)) == expected
-    context.set_offline(True)  # offline, each one comes from the service worker's cache
+    go_offline(context)  # offline, each one comes from the service worker's cache
     for e in lazy:
         assert page.evaluate("(u) => fetch(u).then((r) => r.ok)", e["url"]) is True, e["url"]

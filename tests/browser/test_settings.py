@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.browser.conftest import LiveServer
-from tests.browser.helpers import first_run, wait_sw_activated, wait_view
+from tests.browser.helpers import first_run, go_offline, wait_sw_activated, wait_view
 
 pytestmark = pytest.mark.browser
 
@@ -80,7 +80,7 @@ def test_download_use_and_remove_another_language(
     expect(english).to_have_count(0)
 
     # Offline: the downloaded language opens; the removed one says so plainly.
-    context.set_offline(True)
+    go_offline(context)
     page.goto(f"/{code}/tools/tool-7-8")
     wait_view(page, "item")
     page.goto("/en/tools/tool-7-8")
