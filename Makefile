@@ -57,8 +57,11 @@ format: install $(NODE_STAMP)
 test-js:
 	node --test frontend/tests/*.test.js
 
+# One test process per core (pytest-xdist); a test file stays in one process, so its live
+# server and browser are started once. `make test-sqlite PARALLEL=` runs in one process.
+PARALLEL ?= -n auto --dist loadfile
 test-sqlite: install
-	HOMEWARD_TEST_DATABASE=sqlite $(BIN)/pytest
+	HOMEWARD_TEST_DATABASE=sqlite $(BIN)/pytest $(PARALLEL)
 
 # PostgreSQL is skipped, loudly, when it is not reachable; in CI (CI set) that is a failure.
 # The layout (60 screenshots) and byte-budget browser tests never touch the database: they run
@@ -66,7 +69,7 @@ test-sqlite: install
 PG_ONLY_ONCE := --deselect tests/browser/test_fit.py --deselect tests/browser/test_budget.py
 test-postgres: install
 	@if HOMEWARD_TEST_PG_URL='$(PG_URL)' $(BIN)/python -c "import os,sqlalchemy as s; s.create_engine(os.environ['HOMEWARD_TEST_PG_URL']).connect().close()" 2>/dev/null; then \
-		HOMEWARD_TEST_DATABASE=postgresql HOMEWARD_TEST_PG_URL='$(PG_URL)' $(BIN)/pytest $(PG_ONLY_ONCE); \
+		HOMEWARD_TEST_DATABASE=postgresql HOMEWARD_TEST_PG_URL='$(PG_URL)' $(BIN)/pytest $(PARALLEL) $(PG_ONLY_ONCE); \
 		echo "(tests/browser/test_fit.py and test_budget.py ran on SQLite only: they do not use the database)"; \
 	elif [ -n "$$CI" ]; then \
 		echo "PostgreSQL at $(PG_URL) is not reachable, and CI requires it." >&2; exit 1; \
