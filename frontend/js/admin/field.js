@@ -8,21 +8,7 @@ import { languageName } from '../languages.js';
 import { paths } from '../router.js';
 import { confirmDialog, section } from '../views/parts.js';
 import { ApiError, del, get, post, put } from './api.js';
-import { clearErrors, dateTime, field, generalError, loadFailed, offlineNotice, showProblem, statusLine } from './form.js';
-
-async function load(wrap, fn, forbidden) {
-  if (!navigator.onLine) {
-    wrap.append(offlineNotice());
-    return null;
-  }
-  try {
-    return await fn();
-  } catch (e) {
-    if (!(e instanceof ApiError)) throw e;
-    wrap.append(loadFailed(e.problem, forbidden));
-    return null;
-  }
-}
+import { dateTime, field, generalError, loadOrExplain, problemText, statusLine, submitForm } from './form.js';
 
 // --- feedback -------------------------------------------------------------------------------------
 
@@ -56,7 +42,7 @@ export async function feedbackView(root, _ctx) {
   const count = h('p', { class: 'status', role: 'status', 'data-feedback-count': '' });
   const list = h('ul', { class: 'cards', 'data-feedback-list': '' });
   const resolvedParam = () => filter.querySelector('input:checked').value;
-  const first = await load(wrap, () => get('/admin/feedback', { resolved: 'false' }), t('Only editors and administrators can read readers’ feedback.'));
+  const first = await loadOrExplain(wrap, () => get('/admin/feedback', { resolved: 'false' }), t('Only editors and administrators can read readers’ feedback.'));
   if (!first) return t('Feedback from readers');
 
   function entry(fb) {
@@ -94,7 +80,7 @@ export async function feedbackView(root, _ctx) {
       } catch (e) {
         if (!(e instanceof ApiError)) throw e;
         resolve.disabled = false;
-        li.querySelector('.error').textContent = showable(e.problem);
+        li.querySelector('.error').textContent = problemText(e.problem);
       }
     });
     return li;
@@ -109,7 +95,7 @@ export async function feedbackView(root, _ctx) {
       draw(await get('/admin/feedback', { resolved: resolvedParam() }));
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
-      count.textContent = showable(e.problem);
+      count.textContent = problemText(e.problem);
     }
   });
   draw(first);
@@ -123,12 +109,6 @@ export async function feedbackView(root, _ctx) {
   );
   return t('Feedback from readers');
 }
-
-const showable = (problem) => {
-  const general = generalError();
-  showProblem(h('form', null, general), problem);
-  return general.textContent;
-};
 
 // --- contacts -------------------------------------------------------------------------------------
 
@@ -191,7 +171,7 @@ export async function contactsView(root, _ctx) {
   const wrap = h('div', { class: 'admin', 'data-admin': 'contacts' });
   root.append(wrap);
   wrap.append(h('h1', null, t('Help contacts')));
-  let contacts = await load(wrap, () => get('/admin/contacts'), t('Only administrators can edit the help contacts.'));
+  let contacts = await loadOrExplain(wrap, () => get('/admin/contacts'), t('Only administrators can edit the help contacts.'));
   if (!contacts) return t('Help contacts');
   const status = statusLine();
   const say = (text) => {
@@ -241,21 +221,18 @@ export async function contactsView(root, _ctx) {
         editing.replaceWith(li);
         edit.focus();
       });
-      form.addEventListener('submit', async (e) => {
+      form.addEventListener('submit', (e) => {
         e.preventDefault();
-        clearErrors(form);
-        save.disabled = true;
-        try {
-          const saved = await put(`/admin/contacts/${c.id}`, values());
-          await reload();
-          say(t('Changes to {name} saved.', { name: saved.name }));
-          directory.querySelector(`[data-contact="${saved.id}"] [data-edit]`)?.focus();
-        } catch (err) {
-          if (!(err instanceof ApiError)) throw err;
-          showProblem(form, err.problem);
-        } finally {
-          save.disabled = false;
-        }
+        submitForm(
+          form,
+          save,
+          () => put(`/admin/contacts/${c.id}`, values()),
+          async (saved) => {
+            await reload();
+            say(t('Changes to {name} saved.', { name: saved.name }));
+            directory.querySelector(`[data-contact="${saved.id}"] [data-edit]`)?.focus();
+          },
+        );
       });
     });
     remove.addEventListener('click', async () => {
@@ -267,7 +244,7 @@ export async function contactsView(root, _ctx) {
         directoryHeading.focus();
       } catch (err) {
         if (!(err instanceof ApiError)) throw err;
-        error.textContent = showable(err.problem);
+        error.textContent = problemText(err.problem);
       }
     });
     return li;
@@ -306,22 +283,19 @@ export async function contactsView(root, _ctx) {
   draw();
 
   const { form, save, values } = contactForm(null, t('Add this organisation'));
-  form.addEventListener('submit', async (e) => {
+  form.addEventListener('submit', (e) => {
     e.preventDefault();
-    clearErrors(form);
-    save.disabled = true;
-    try {
-      const created = await post('/admin/contacts', values());
-      form.reset();
-      await reload();
-      say(t('{name} was added to the directory.', { name: created.name }));
-      form.querySelector('input').focus();
-    } catch (err) {
-      if (!(err instanceof ApiError)) throw err;
-      showProblem(form, err.problem);
-    } finally {
-      save.disabled = false;
-    }
+    submitForm(
+      form,
+      save,
+      () => post('/admin/contacts', values()),
+      async (created) => {
+        form.reset();
+        await reload();
+        say(t('{name} was added to the directory.', { name: created.name }));
+        form.querySelector('input').focus();
+      },
+    );
   });
 
   const directorySection = section(t('Directory'), filterField, directory);

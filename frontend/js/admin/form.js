@@ -3,7 +3,7 @@
 // in and not allowed. The server decides what is valid; nothing here repeats its rules.
 import { h, nextId } from '../dom.js';
 import { t, uiLocale } from '../i18n.js';
-import { errorsByField } from './api.js';
+import { ApiError, errorsByField } from './api.js';
 
 // A validation error's message in the UI language, by its kind (the server's own sentence,
 // English, is kept only for kinds not listed here; app errors arrive translated already).
@@ -138,3 +138,35 @@ export function dateTime(iso) {
 
 // Text in the data's own direction inside a translated sentence or list (emails, names).
 export const bdi = (text, attrs = {}) => h('bdi', attrs, text);
+
+// Loads what a screen needs (online only); on failure shows why in `wrap` and resolves null.
+export async function loadOrExplain(wrap, fn, forbidden) {
+  if (!navigator.onLine) {
+    wrap.append(offlineNotice());
+    return null;
+  }
+  try {
+    return await fn();
+  } catch (e) {
+    if (!(e instanceof ApiError)) throw e;
+    wrap.append(loadFailed(e.problem, forbidden));
+    return null;
+  }
+}
+
+// Sends one change from a form: the button waits, errors go beside their fields, else `done`.
+export async function submitForm(form, button, action, done) {
+  clearErrors(form);
+  const general = form.querySelector('[data-form-error]');
+  if (general) general.textContent = '';
+  button.disabled = true;
+  try {
+    const result = await action();
+    await done(result);
+  } catch (e) {
+    if (!(e instanceof ApiError)) throw e;
+    showProblem(form, e.problem);
+  } finally {
+    button.disabled = false;
+  }
+}

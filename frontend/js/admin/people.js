@@ -8,7 +8,7 @@ import { formatDate, formatList, t } from '../i18n.js';
 import { languageName } from '../languages.js';
 import { confirmDialog, section } from '../views/parts.js';
 import { ApiError, dayRange, get, page, patch, post } from './api.js';
-import { bdi, checkbox, clearErrors, dateTime, field, generalError, group, loadFailed, offlineNotice, showProblem, statusLine } from './form.js';
+import { bdi, checkbox, clearErrors, dateTime, field, generalError, group, loadOrExplain, showProblem, statusLine, submitForm } from './form.js';
 
 const ROLES = ['admin', 'editor', 'translator', 'worker'];
 const roleName = (role) =>
@@ -18,37 +18,6 @@ const roleName = (role) =>
     translator: t('Translator'),
     worker: t('Outreach worker'),
   })[role] || role;
-
-// Loads what a screen needs; on failure shows why in `wrap` and resolves null.
-async function load(wrap, fn, forbidden) {
-  if (!navigator.onLine) {
-    wrap.append(offlineNotice());
-    return null;
-  }
-  try {
-    return await fn();
-  } catch (e) {
-    if (!(e instanceof ApiError)) throw e;
-    wrap.append(loadFailed(e.problem, forbidden));
-    return null;
-  }
-}
-
-// Runs one change against the server from a form: errors beside their fields, else `done`.
-async function submit(form, button, action, done) {
-  clearErrors(form);
-  form.querySelector('[data-form-error]').textContent = '';
-  button.disabled = true;
-  try {
-    const result = await action();
-    await done(result);
-  } catch (e) {
-    if (!(e instanceof ApiError)) throw e;
-    showProblem(form, e.problem);
-  } finally {
-    button.disabled = false;
-  }
-}
 
 function roleSelect(current) {
   return h(
@@ -83,7 +52,7 @@ export async function usersView(root, _ctx) {
   const wrap = h('div', { class: 'admin', 'data-admin': 'users' });
   root.append(wrap);
   wrap.append(h('h1', null, t('Users')));
-  const data = await load(wrap, () => Promise.all([get('/admin/users'), content.locales()]), t('Only administrators can manage users.'));
+  const data = await loadOrExplain(wrap, () => Promise.all([get('/admin/users'), content.locales()]), t('Only administrators can manage users.'));
   if (!data) return t('Users');
   let [users] = data;
   const codes = data[1].locales.map((l) => l.code);
@@ -120,7 +89,7 @@ export async function usersView(root, _ctx) {
     edit.addEventListener('submit', (e) => {
       e.preventDefault();
       const body = { role: role.value, locales: role.value === 'translator' ? checked(edit, 'locales') : [] };
-      submit(
+      submitForm(
         edit,
         save,
         () => patch(`/admin/users/${u.id}`, body),
@@ -147,7 +116,7 @@ export async function usersView(root, _ctx) {
         ))
       )
         return;
-      submit(
+      submitForm(
         toggleForm,
         toggle,
         () => patch(`/admin/users/${u.id}`, { active: !u.is_active }),
@@ -170,7 +139,7 @@ export async function usersView(root, _ctx) {
     );
     pwForm.addEventListener('submit', (e) => {
       e.preventDefault();
-      submit(
+      submitForm(
         pwForm,
         setPw,
         () => post(`/admin/users/${u.id}/password`, { password: password.value }),
@@ -228,7 +197,7 @@ export async function usersView(root, _ctx) {
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     const body = { email: email.value.trim(), role: role.value, password: password.value, locales: role.value === 'translator' ? checked(form, 'locales') : [] };
-    submit(
+    submitForm(
       form,
       add,
       () => post('/admin/users', body),
@@ -301,7 +270,7 @@ export async function auditView(root, _ctx) {
   const wrap = h('div', { class: 'admin', 'data-admin': 'audit' });
   root.append(wrap);
   wrap.append(h('h1', null, t('Audit log')));
-  const users = await load(wrap, () => get('/admin/users'), t('Only administrators can read the audit log.'));
+  const users = await loadOrExplain(wrap, () => get('/admin/users'), t('Only administrators can read the audit log.'));
   if (!users) return t('Audit log');
   const emailOf = new Map(users.map((u) => [u.id, u.email]));
   const who = (id) => (id === null ? t('The command line') : emailOf.has(id) ? bdi(emailOf.get(id), { dir: 'ltr' }) : t('Account {id}', { id }));
