@@ -181,8 +181,10 @@ def test_an_admin_creates_a_translator_changes_the_role_and_deactivates_the_acco
     token = login.json()["token"]
     assert me(live_server, token) == 200
 
-    # Role: translator → editor (its languages go).
-    card.locator("summary").click()
+    # Role: translator → editor (its languages go). By keyboard: the account opens with Enter.
+    card.locator("summary").focus()
+    page.keyboard.press("Enter")
+    expect(card.locator("details")).to_have_attribute("open", "")
     card.locator("[data-edit-user]").get_by_label("Role").select_option("editor")
     expect(card.locator("[data-edit-user] fieldset[data-field=locales]")).to_be_hidden()
     card.get_by_role("button", name="Save role and languages").click()
@@ -317,10 +319,20 @@ def test_offline_the_admin_screens_say_so(
 # --- feedback and contacts -----------------------------------------------------------------------
 
 
+OUTBOX_EMPTY = """async () => (await new Promise((resolve) => {
+  const r = indexedDB.open('homeward');
+  r.onsuccess = () => {
+    const q = r.result.transaction('feedback').objectStore('feedback').count();
+    q.onsuccess = () => resolve(q.result);
+  };
+})) === 0"""
+
+
 def test_feedback_from_readers_is_listed_and_resolved(
     page: Page, live_server: LiveServer, server_db: Engine, en_bundle: dict[str, Any]
 ) -> None:
     editor = make_staff(server_db, Role.editor)
+    # One reader in French, through the API as a phone's outbox sends it...
     note = f"Test feedback {secrets.token_hex(3)}: the figure in step 2 looks wrong"
     sent = httpx.post(
         live_server.url + "/api/v1/feedback",
@@ -335,7 +347,17 @@ def test_feedback_from_readers_is_listed_and_resolved(
         timeout=10,
     )
     assert sent.status_code == 200, sent.text
+    # ...and one written in the app's own box under a page, on this phone.
     sign_in(page, editor.email)
+    page.goto("/en/pages/going-home-safely")
+    wait_view(page, "item")
+    box = page.locator("[data-feedback]")
+    box.get_by_role("button", name="Yes").click()
+    typed = f"Test feedback {secrets.token_hex(3)}: clear, thank you"
+    box.locator("textarea").fill(typed)
+    box.get_by_role("button", name="Send").click()
+    page.wait_for_function(OUTBOX_EMPTY)  # sent and acknowledged
+
     mount(page, "field.js", "feedbackView")
     main = page.locator("main")
     entry = main.locator("[data-feedback-id]").filter(has_text=note)
@@ -344,14 +366,19 @@ def test_feedback_from_readers_is_listed_and_resolved(
     title = next(i["title"] for i in en_bundle["items"] if i["slug"] == "tool-7-1")
     link = entry.get_by_role("link", name=title)
     expect(link).to_have_attribute("href", "/fr/tools/tool-7-1")
+    mine = main.locator("[data-feedback-id]").filter(has_text=typed)
+    expect(mine).to_contain_text("Useful")
+    expect(mine.get_by_role("link")).to_have_attribute("href", "/en/pages/going-home-safely")
     accessible(page, "feedback")
 
     entry.get_by_role("button", name="Mark as resolved").click()
     expect(main.locator("[data-admin-status]")).to_have_text("Marked as resolved.")
     expect(entry).to_have_count(0)
+    expect(mine).to_have_count(1)  # still open
     main.get_by_label("Resolved").check()
     expect(entry).to_contain_text("Resolved on")
     expect(entry.get_by_role("button", name="Mark as resolved")).to_have_count(0)
+    expect(mine).to_have_count(0)
     token = bearer_login(live_server, editor.email, PASSWORD).json()["token"]
     resolved = httpx.get(
         live_server.url + "/api/v1/admin/feedback",
