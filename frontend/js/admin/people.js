@@ -336,6 +336,7 @@ export async function auditView(root, _ctx) {
     const query = { action: action.value, actor_id: actor.value, since, until, before_id: before, limit: PAGE + 1 };
     clearErrors(filters);
     filters.querySelector('[data-form-error]').textContent = '';
+    list.setAttribute('aria-busy', 'true');
     let rows;
     try {
       rows = await get('/admin/audit', query);
@@ -343,6 +344,8 @@ export async function auditView(root, _ctx) {
       if (!(e instanceof ApiError)) throw e;
       showProblem(filters, e.problem);
       return;
+    } finally {
+      list.removeAttribute('aria-busy');
     }
     const got = page(rows, PAGE);
     lastId = got.rows.length ? got.rows[got.rows.length - 1].id : null;
