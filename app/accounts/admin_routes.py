@@ -14,7 +14,7 @@ from app.accounts.schemas import Email
 from app.core.deps import SessionDep
 from app.core.errors import problem_responses
 from app.core.http import no_store
-from app.core.schemas import Strict
+from app.core.schemas import Strict, UtcDatetime
 
 AdminUser = Annotated[User, Depends(require_role(Role.admin))]
 Locales = Annotated[list[Annotated[str, Field(max_length=16)]], Field(max_length=50)]
@@ -34,7 +34,7 @@ class AdminUserOut(BaseModel):
     role: Role
     is_active: bool
     locales: list[str]
-    created_at: datetime
+    created_at: UtcDatetime
 
 
 class UserCreate(Strict):
@@ -56,7 +56,7 @@ class PasswordReset(Strict):
 
 class AuditEventOut(BaseModel):
     id: int
-    at: datetime
+    at: UtcDatetime
     actor_id: int | None
     action: str
     target_kind: str

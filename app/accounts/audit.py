@@ -8,6 +8,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from app.accounts.models import AuditEvent, User
+from app.core.models import as_utc
 
 
 def record(
@@ -42,7 +43,10 @@ def list_events(
     before_id: int | None = None,
     limit: int = 100,
 ) -> list[AuditEvent]:
-    """Newest first; page with ``before_id`` (the last id of the previous page)."""
+    """Newest first; page with ``before_id`` (the last id of the previous page). ``since``
+    (inclusive) and ``until`` (exclusive) are instants, a time without an offset is UTC; they
+    are converted to UTC first (SQLite compares the stored UTC wall clock and would drop the
+    offset of a parameter)."""
     query = select(AuditEvent)
     if actor_id is not None:
         query = query.where(AuditEvent.actor_id == actor_id)
@@ -53,9 +57,9 @@ def list_events(
     if target:
         query = query.where(AuditEvent.target == target)
     if since is not None:
-        query = query.where(col(AuditEvent.at) >= since)
+        query = query.where(col(AuditEvent.at) >= as_utc(since))
     if until is not None:
-        query = query.where(col(AuditEvent.at) < until)
+        query = query.where(col(AuditEvent.at) < as_utc(until))
     if before_id is not None:
         query = query.where(col(AuditEvent.id) < before_id)
     return list(session.exec(query.order_by(col(AuditEvent.id).desc()).limit(limit)).all())

@@ -35,12 +35,14 @@ def create_user(
 ) -> User:
     email = normalise_email(email)
     if not _EMAIL.match(email) or len(email) > 254:
-        raise AppError(_("'{email}' is not an email address."), {"email": email})
+        raise AppError(_("'{email}' is not an email address."), {"email": email}, field="email")
     problem = password_problem(password)
     if problem is not None:
         raise AppError(problem[0], problem[1], field="password")
     if session.exec(select(User).where(User.email == email)).first() is not None:
-        raise Conflict(_("A user with the email '{email}' already exists."), {"email": email})
+        raise Conflict(
+            _("A user with the email '{email}' already exists."), {"email": email}, field="email"
+        )
     user = User(email=email, role=role, password_hash=hash_password(password))
     session.add(user)
     if not commit:

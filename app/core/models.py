@@ -23,8 +23,9 @@ def utcnow() -> datetime:
 
 
 def as_utc(value: datetime) -> datetime:
-    """SQLite hands back naive datetimes; everything we store is UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+    """SQLite hands back naive datetimes; everything we store is UTC. An aware value is the
+    same instant expressed in UTC."""
+    return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 class Timestamped(SQLModel):

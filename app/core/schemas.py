@@ -1,8 +1,11 @@
 """Shared API schema pieces: the strict request base and the one pattern of each kind."""
 
+from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+
+from app.core.models import as_utc
 
 # No control characters (PostgreSQL cannot store NUL; none belong in an email or a note).
 PLAIN_TEXT = r"^[^\x00-\x1f\x7f]*$"
@@ -29,3 +32,8 @@ def _json_integer(value: object) -> object:
 
 # An integer in a JSON body, exactly as the OpenAPI schema says.
 JsonInt = Annotated[int, BeforeValidator(_json_integer)]
+
+
+# A stored time in a response: SQLite hands back naive datetimes (UTC by our convention), which
+# would serialise without an offset and be read by a browser as its own local time.
+UtcDatetime = Annotated[datetime, AfterValidator(as_utc)]

@@ -1,11 +1,10 @@
 """Request and response bodies of the feedback and contacts API."""
 
-from datetime import datetime
 from typing import Annotated
 
 from pydantic import BaseModel, Field, HttpUrl
 
-from app.core.schemas import MULTILINE_TEXT, PLAIN_TEXT, JsonInt, Slug, Strict, Uuid
+from app.core.schemas import MULTILINE_TEXT, PLAIN_TEXT, JsonInt, Slug, Strict, UtcDatetime, Uuid
 from app.field.models import FeedbackKind
 from app.i18n.locales import LOCALE_PATTERN
 
@@ -47,8 +46,8 @@ class FeedbackOut(BaseModel):
     kind: FeedbackKind
     text: str
     content_version: int | None
-    created_at: datetime
-    resolved_at: datetime | None
+    created_at: UtcDatetime
+    resolved_at: UtcDatetime | None
     resolved_by: int | None
 
 
@@ -71,4 +70,4 @@ class ContactOut(BaseModel):
     website: str | None
     languages: list[str]
     hours: str | None
-    updated_at: datetime
+    updated_at: UtcDatetime
