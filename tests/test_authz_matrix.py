@@ -151,7 +151,7 @@ def callers(client: TestClient, session: Session) -> dict[str, Any]:
     case = client.post("/api/v1/cases", json={"country": "NG"}, headers=worker).json()
     feedback_id = str(uuid.uuid4())
     client.post("/api/v1/feedback", json={**FEEDBACK, "id": feedback_id})
-    contact = create_contact(session, ContactIn.model_validate(CONTACT))
+    contact = create_contact(session, ContactIn.model_validate(CONTACT), users["admin"])
     return {
         "users": users,
         "tokens": tokens,

@@ -111,3 +111,29 @@ def test_contacts_ship_empty_and_admins_edit_them(client: TestClient, session: S
     assert changed.json()["hours"] == "24/7"
     assert client.delete(f"/api/v1/admin/contacts/{cid}", headers=admin).status_code == 204
     assert client.get("/api/v1/contacts").json() == {"contacts": []}
+
+
+def test_contact_changes_and_resolved_feedback_are_in_the_audit_log(
+    client: TestClient, session: Session
+) -> None:
+    admin_user = make_user(session, Role.admin)
+    admin = bearer(client, admin_user)
+    entry = {"country": "NG", "name": "Test organisation", "help_kind": "Shelter"}
+    cid = client.post("/api/v1/admin/contacts", json=entry, headers=admin).json()["id"]
+    client.put(f"/api/v1/admin/contacts/{cid}", json={**entry, "hours": "24/7"}, headers=admin)
+    client.delete(f"/api/v1/admin/contacts/{cid}", headers=admin)
+    body = feedback()
+    client.post("/api/v1/feedback", json=body)
+    client.post(f"/api/v1/admin/feedback/{body['id']}/resolve", headers=admin)
+    client.post(f"/api/v1/admin/feedback/{body['id']}/resolve", headers=admin)  # no new event
+
+    events = client.get(f"/api/v1/admin/audit?actor_id={admin_user.id}", headers=admin).json()
+    mine = [(e["action"], e["target_kind"], e["target"]) for e in reversed(events)]
+    assert [m for m in mine if m[1] in ("contact", "feedback")] == [
+        ("contact_create", "contact", str(cid)),
+        ("contact_update", "contact", str(cid)),
+        ("contact_delete", "contact", str(cid)),
+        ("feedback_resolve", "feedback", body["id"]),
+    ]
+    # Ids and kinds only: the organisation's details stay out of the log.
+    assert "Test organisation" not in str(events) and "24/7" not in str(events)

@@ -91,7 +91,7 @@ def admin_contacts(
     "/contacts", status_code=201, response_model=ContactOut, responses=problem_responses(401, 403)
 )
 def admin_create_contact(body: ContactIn, user: AdminUser, session: SessionDep) -> ContactOut:
-    return service.create_contact(session, body)
+    return service.create_contact(session, body, user)
 
 
 @admin.put(
@@ -100,10 +100,10 @@ def admin_create_contact(body: ContactIn, user: AdminUser, session: SessionDep) 
 def admin_update_contact(
     contact_id: ContactId, body: ContactIn, user: AdminUser, session: SessionDep
 ) -> ContactOut:
-    return service.update_contact(session, contact_id, body)
+    return service.update_contact(session, contact_id, body, user)
 
 
 @admin.delete("/contacts/{contact_id}", status_code=204, responses=problem_responses(401, 403, 404))
 def admin_delete_contact(contact_id: ContactId, user: AdminUser, session: SessionDep) -> Response:
-    service.delete_contact(session, contact_id)
+    service.delete_contact(session, contact_id, user)
     return Response(status_code=204, headers={"Cache-Control": "no-store"})

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
+from app.accounts import audit
 from app.accounts.models import User
 from app.core.config import Settings
 from app.core.errors import AppError, NotFound
@@ -95,6 +96,7 @@ def resolve_feedback(session: Session, feedback_id: str, user: User) -> Feedback
         row.resolved_at = utcnow()
         row.resolved_by = user.id
         session.add(row)
+        audit.record(session, user, "feedback_resolve", "feedback", feedback_id)
         session.commit()
         session.refresh(row)
     return FeedbackOut.model_validate(row, from_attributes=True)
@@ -128,15 +130,19 @@ def _values(body: ContactIn) -> dict[str, Any]:
     return values
 
 
-def create_contact(session: Session, body: ContactIn) -> ContactOut:
+# Contact changes are audited (ids only): a wrong number in the directory can send a returnee
+# to the wrong people, so who changed it and when must be known.
+def create_contact(session: Session, body: ContactIn, user: User) -> ContactOut:
     row = HelpContact(**_values(body))
     session.add(row)
+    session.flush()
+    audit.record(session, user, "contact_create", "contact", str(row.id), country=row.country)
     session.commit()
     session.refresh(row)
     return _contact_out(row)
 
 
-def update_contact(session: Session, contact_id: int, body: ContactIn) -> ContactOut:
+def update_contact(session: Session, contact_id: int, body: ContactIn, user: User) -> ContactOut:
     row = session.get(HelpContact, contact_id)
     if row is None:
         raise NotFound(_("There is no contact {id}."), {"id": contact_id})
@@ -144,14 +150,16 @@ def update_contact(session: Session, contact_id: int, body: ContactIn) -> Contac
         setattr(row, key, value)
     row.updated_at = utcnow()
     session.add(row)
+    audit.record(session, user, "contact_update", "contact", str(contact_id), country=row.country)
     session.commit()
     session.refresh(row)
     return _contact_out(row)
 
 
-def delete_contact(session: Session, contact_id: int) -> None:
+def delete_contact(session: Session, contact_id: int, user: User) -> None:
     row = session.get(HelpContact, contact_id)
     if row is None:
         raise NotFound(_("There is no contact {id}."), {"id": contact_id})
+    audit.record(session, user, "contact_delete", "contact", str(contact_id), country=row.country)
     session.delete(row)
     session.commit()

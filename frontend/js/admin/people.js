@@ -238,6 +238,10 @@ const ACTIONS = [
   'export',
   'import',
   'translations_import',
+  'contact_create',
+  'contact_update',
+  'contact_delete',
+  'feedback_resolve',
 ];
 const actionName = (a) =>
   ({
@@ -254,6 +258,10 @@ const actionName = (a) =>
     export: t('Exported'),
     import: t('Imported'),
     translations_import: t('Translations imported'),
+    contact_create: t('Help contact added'),
+    contact_update: t('Help contact changed'),
+    contact_delete: t('Help contact deleted'),
+    feedback_resolve: t('Feedback resolved'),
   })[a] || a;
 
 const PAGE = 50;
