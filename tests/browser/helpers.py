@@ -89,3 +89,21 @@ def go_offline(context: BrowserContext) -> None:
         if open_page.url.startswith("http"):
             expect(open_page.locator("main[data-connected]")).to_be_attached()
     context.set_offline(True)
+
+
+WAIT_UNTIL = """async (arg) => {
+  const check = %s;
+  const deadline = Date.now() + %d;
+  for (;;) {
+    if (await check(arg)) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}"""
+
+
+def wait_until(page: Page, predicate: str, arg: Any = None, timeout_ms: int = 15_000) -> None:
+    """Waits until an async page-side predicate holds. Playwright's wait_for_function does not
+    await a promise: an async predicate (IndexedDB, Cache Storage) would pass at once."""
+    done = page.evaluate(WAIT_UNTIL % (predicate, timeout_ms), arg)
+    assert done, f"not true within {timeout_ms} ms: {predicate}"

@@ -22,7 +22,7 @@ from app.accounts.service import create_user
 from app.core.config import PROJECT_ROOT
 from app.core.db import build_engine
 from tests.browser.conftest import LiveServer
-from tests.browser.helpers import first_run, wait_view
+from tests.browser.helpers import first_run, wait_until, wait_view
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -359,7 +359,7 @@ def test_feedback_from_readers_is_listed_and_resolved(
     box.locator("textarea").fill(typed)
     box.get_by_role("button", name="Send").click()
     expect(box.locator("[data-feedback-status]")).to_contain_text("being sent")  # in the outbox
-    page.wait_for_function(OUTBOX_EMPTY)  # sent and acknowledged
+    wait_until(page, OUTBOX_EMPTY)  # sent and acknowledged
 
     mount(page, "field.js", "feedbackView")
     main = page.locator("main")

@@ -26,6 +26,7 @@ from tests.browser.helpers import (
     item_path,
     keep_field_offline,
     wait_sw_activated,
+    wait_until,
     wait_view,
 )
 from tests.factories import PASSWORD
@@ -210,14 +211,15 @@ def test_feedback_is_queued_offline_and_delivered_once_online(
     with page.expect_response(lambda r: r.url.endswith("/api/v1/feedback")) as sent:
         context.set_offline(False)  # fires `online`: the outbox is sent
     assert sent.value.status == 200
-    page.wait_for_function(
+    wait_until(
+        page,
         """async () => (await new Promise((resolve) => {
           const r = indexedDB.open('homeward');
           r.onsuccess = () => {
             const q = r.result.transaction('feedback').objectStore('feedback').count();
             q.onsuccess = () => resolve(q.result);
           };
-        })) === 0"""
+        })) === 0""",
     )
     listed = httpx.get(live_server.url + "/api/v1/admin/feedback", headers=editor).json()
     mine = [f for f in listed if f["text"] == text]
@@ -269,14 +271,15 @@ def test_contacts_from_the_admin_api_are_searchable_offline_with_tel_links(
         wait_sw_activated(page)
         page.goto("/en/contacts")  # opened once online, the directory is kept on the phone
         wait_view(page, "contacts")
-        page.wait_for_function(
+        wait_until(
+            page,
             """async () => (await new Promise((resolve) => {
               const r = indexedDB.open('homeward');
               r.onsuccess = () => {
                 const q = r.result.transaction('meta').objectStore('meta').get('contacts');
                 q.onsuccess = () => resolve(q.result);
               };
-            }))?.value.contacts.length >= 2"""
+            }))?.value.contacts.length >= 2""",
         )
         keep_field_offline(page)
         go_offline(context)

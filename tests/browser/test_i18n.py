@@ -22,7 +22,7 @@ from app.content.write import edit_text
 from app.core.config import PROJECT_ROOT
 from app.core.db import build_engine
 from tests.browser.conftest import LiveServer
-from tests.browser.helpers import first_run, go_offline, wait_sw_activated, wait_view
+from tests.browser.helpers import first_run, go_offline, wait_sw_activated, wait_until, wait_view
 
 pytestmark = pytest.mark.browser
 
@@ -207,7 +207,7 @@ def test_first_visit_in_arabic(new_page: Callable[..., Page], live_server: LiveS
         if d["stale"] or (d["fallback"] and d["locale"] == "en")
     ]
     if leans:
-        page.wait_for_function(HAS_BUNDLE, arg="en")  # a fallback needs it
+        wait_until(page, HAS_BUNDLE, "en")  # a fallback needs it
 
     # Remembered: opening the app again goes to Arabic; the catalog is revalidated with its
     # ETag like the bundle (304: nothing downloaded again).
@@ -417,7 +417,7 @@ def test_stale_notice_links_to_the_english_original(
     stale = notice.locator("[data-translation=stale]")
     expect(stale).to_contain_text(DATES["fr"])
     # Now a French text is older than its English original: English follows, for the link.
-    page.wait_for_function(HAS_BUNDLE, arg="en")
+    wait_until(page, HAS_BUNDLE, "en")
     template = tr(
         fr, "The English original of this page changed on {date}, after this translation was made."
     )

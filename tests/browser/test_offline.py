@@ -8,7 +8,14 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, Request, expect
 
 from tests.browser.conftest import LiveServer
-from tests.browser.helpers import first_run, go_offline, item_path, wait_sw_activated, wait_view
+from tests.browser.helpers import (
+    first_run,
+    go_offline,
+    item_path,
+    wait_sw_activated,
+    wait_until,
+    wait_view,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -150,12 +157,13 @@ def test_worker_screens_are_cached_on_first_use_not_for_readers(
     page.goto("/en/signin")  # a worker's first screen: its module asks for the whole set
     wait_view(page, "signin")
     expected = sorted(f"{live_server.url}{e['url']}?__hw_rev={e['revision']}" for e in lazy)
-    page.wait_for_function(
+    wait_until(
+        page,
         """async (n) => {
           const keys = await (await caches.open('hw-precache-v1')).keys();
           return keys.filter((r) => r.url.includes('/static/js/cases/')).length >= n;
         }""",
-        arg=len(expected),
+        len(expected),
     )
     assert sorted(page.evaluate(LAZY_KEYS)) == expected
     go_offline(context)  # offline, each one comes from the service worker's cache
