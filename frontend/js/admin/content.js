@@ -402,7 +402,7 @@ export async function editorView(root, ctx) {
   const conflict = h('div');
   const save = h('button', { type: 'submit', class: 'primary' }, t('Save draft'));
   const publish = h('button', { type: 'button', 'data-publish': '' }, t('Publish'));
-  const review = !source && h('button', { type: 'button', 'data-review': '' }, t('Mark reviewed'));
+  const review = source ? null : h('button', { type: 'button', 'data-review': '' }, t('Mark reviewed'));
   const buttons = [save, publish, review];
   const edit = h(
     'form',

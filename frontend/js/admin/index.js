@@ -57,20 +57,26 @@ function loadStyles() {
   });
 }
 
-export function offlineView(root) {
+export function offlineView(root, ctx = {}) {
+  ctx.viewName = 'admin-offline';
   add(root, h('h1', null, t('Not available offline')), h('p', { class: 'notice', role: 'status' }, t('The admin screens need a connection.')));
   return t('Not available offline');
 }
 
 // A request the screen could not make, in words (the server's own words when it gave some).
 export function problemText(e) {
-  if (!(e instanceof ApiError) || e.status === 0) return t('The admin screens need a connection.');
+  if (!(e instanceof ApiError)) {
+    console.error(e); // a fault of these screens, not of the request
+    return t('Something went wrong. Try again later.');
+  }
+  if (e.status === 0) return t('The admin screens need a connection.');
   if (e.status === 403) return e.problem?.detail || t('Your role does not allow this.');
   return e.problem?.detail || t('Something went wrong. Try again later.');
 }
 
 function signinView(root, ctx, reason = null) {
   const l = ctx.route.locale;
+  ctx.viewName = 'admin-signin';
   const status = h('p', { class: 'status', role: 'alert' }, reason);
   const email = h('input', { id: nextId('f'), type: 'email', name: 'email', autocomplete: 'username', spellcheck: 'false' });
   const password = h('input', { id: nextId('f'), type: 'password', name: 'password', autocomplete: 'current-password' });
@@ -91,7 +97,10 @@ function signinView(root, ctx, reason = null) {
       if (!STAFF.includes(user.role)) {
         await signOut();
         status.textContent = t('This account has no access to the admin screens.');
-      } else return ctx.render();
+      } else {
+        setStaffHint(true);
+        return ctx.render();
+      }
     } catch (err) {
       password.value = '';
       status.textContent = err.status === 401 || err.status === 422 ? t('The email or password is not right.') : problemText(err);
@@ -119,6 +128,7 @@ function adminNav(ctx, user, here) {
   out.addEventListener('click', async () => {
     out.disabled = true;
     await signOut().catch(() => null);
+    setStaffHint(false);
     navigate(paths.admin(l));
   });
   return h(
@@ -127,6 +137,25 @@ function adminNav(ctx, user, here) {
     h('ul', null, items),
     h('p', { class: 'who' }, t('Signed in as {email} ({role})', { email: user.email, role: roleName(user.role) }), ' ', out),
   );
+}
+
+// Whether a staff member signed in on this browser (not who, nor any token): only then is the
+// server asked who is signed in, so a first visit shows the sign-in without a refused request.
+const HINT = 'hw-staff';
+function staffHint() {
+  try {
+    return localStorage.getItem(HINT) === '1';
+  } catch {
+    return true; // storage disabled: ask the server
+  }
+}
+function setStaffHint(on) {
+  try {
+    if (on) localStorage.setItem(HINT, '1');
+    else localStorage.removeItem(HINT);
+  } catch {
+    // storage disabled: the server is asked every time
+  }
 }
 
 // A device that holds an outreach worker's cases keeps that worker's session: a staff sign-in
@@ -139,16 +168,20 @@ async function holdsWorkerData() {
 export async function adminView(root, ctx) {
   ctx.viewName = 'admin';
   await loadStyles();
-  if (!navigator.onLine) return offlineView(root);
-  let user;
-  try {
-    user = await me();
-  } catch (e) {
-    if (e.status === 0) return offlineView(root);
-    throw e;
+  if (!navigator.onLine) return offlineView(root, ctx);
+  let user = null;
+  if (staffHint()) {
+    try {
+      user = await me();
+    } catch (e) {
+      if (e.status === 0) return offlineView(root, ctx);
+      throw e;
+    }
+    if (!user) setStaffHint(false);
   }
   if (!user || !STAFF.includes(user.role)) {
     if (await holdsWorkerData()) {
+      ctx.viewName = 'admin-signin';
       add(root, h('h1', null, t('Staff sign-in')), h('p', { class: 'notice' }, t('This phone holds an outreach worker’s cases. Sign out of the worker account first.')));
       return t('Staff sign-in');
     }
