@@ -194,7 +194,7 @@ function textForm(kind, fields, source) {
         labelOf('sources'),
         value,
         [
-          ['title', t('Title')],
+          ['title', t('Source title')],
           ['url', t('Address (URL)')],
         ],
         t('Add a source'),
@@ -207,7 +207,7 @@ function textForm(kind, fields, source) {
         [
           ['instrument', t('Instrument'), INSTRUMENTS],
           ['article', t('Article')],
-          ['title', t('Title')],
+          ['title', t('Article title')],
         ],
         t('Add an article'),
       );
@@ -552,7 +552,9 @@ export async function historyView(root, ctx) {
     });
     const rows = revs.map((r) => {
       const revert =
-        d.may_write && r.rev !== d.draft_rev && h('button', { type: 'button', class: 'small', 'data-revert': r.rev }, t('Revert to revision {rev}', { rev: formatNumber(r.rev) }));
+        d.may_write && r.rev !== d.draft_rev
+          ? h('button', { type: 'button', class: 'small', 'data-revert': r.rev }, t('Revert to revision {rev}', { rev: formatNumber(r.rev) }))
+          : null;
       revert?.addEventListener('click', async () => {
         if (!(await confirmDialog(t('Revert to revision {rev}? This makes a new draft with its text.', { rev: formatNumber(r.rev) }), t('Revert')))) return;
         try {
