@@ -176,19 +176,14 @@ const field = (file, name) => async (root, ctx) => {
   return (await import(`./field/${file}`))[name](root, ctx);
 };
 
-// Staff screens (editors, translators, admins: admin/index.js), online only, loaded only when one
-// is opened: a reader never downloads them.
-const admin = async (root, ctx) => {
-  let shell;
-  try {
-    shell = await import('./admin/index.js');
-  } catch {
-    // Offline, and never opened on this device.
-    root.append(h('h1', null, t('Not available offline')), h('p', null, t('The admin screens need a connection.')));
-    return t('Not available offline');
-  }
-  return shell.adminView(root, ctx);
-};
+// Staff screens (admin/index.js): online only, loaded when opened, never for readers.
+const admin = (root, ctx) =>
+  import('./admin/index.js').then(
+    (m) => m.adminView(root, ctx),
+    () => {
+      root.append(h('h1', null, t('Not available offline')), h('p', null, t('The admin screens need a connection.')));
+    },
+  );
 
 // The browser offers installation once, early: keep its event for the Install control.
 window.addEventListener('beforeinstallprompt', (e) => {

@@ -7,7 +7,7 @@
 //   /{locale}/settings        /{locale}/about
 //   /{locale}/protocol  /{locale}/print  /{locale}/contacts  /{locale}/my-steps  /{locale}/pass-on   (field/)
 //   /{locale}/signin   /{locale}/cases   /{locale}/cases/new   /{locale}/cases/{id}   (outreach workers)
-//   /{locale}/admin[/{sub-path}]   (staff: admin/index.js routes the sub-path, filters in ?query)
+//   /{locale}/admin[/…]   (staff: admin/index.js)
 // In-app navigation REPLACES the current history entry (never pushes): the tab only ever holds
 // one Homeward entry, so quick exit (location.replace) leaves nothing of Homeward to go back to.
 // Discreet mode: the route lives in memory (and in sessionStorage, so a reload shows the same
@@ -34,7 +34,6 @@ export const paths = {
   cases: (l) => `/${l}/cases`,
   newCase: (l) => `/${l}/cases/new`,
   case: (l, id) => `/${l}/cases/${encodeURIComponent(id)}`,
-  admin: (l, sub = '') => `/${l}/admin${sub ? `/${sub.split('/').map(encodeURIComponent).join('/')}` : ''}`,
 };
 
 const KEPT = 'hw-route';

@@ -12,6 +12,9 @@ import { upLink } from '../views/parts.js';
 import { ApiError, api, me, STAFF, signIn, signOut } from './api.js';
 import { matchRoute } from './logic.js';
 
+// /{locale}/admin/{sub}: this part's addresses (router.js sends all of them here).
+export const adminPath = (l, sub = '') => `/${l}/admin${sub ? `/${sub.split('/').map(encodeURIComponent).join('/')}` : ''}`;
+
 const lazy = (file, name) => async (root, ctx) => (await import(file))[name](root, ctx);
 const content = (name) => lazy('./content.js', name);
 
@@ -122,14 +125,14 @@ function signinView(root, ctx, reason = null) {
 function adminNav(ctx, user, here) {
   const l = ctx.route.locale;
   const items = NAV.filter(([sub]) => allowed(user, sub)).map(([sub, label]) =>
-    h('li', null, h('a', { href: paths.admin(l, sub), 'aria-current': here === sub ? 'page' : null }, label())),
+    h('li', null, h('a', { href: adminPath(l, sub), 'aria-current': here === sub ? 'page' : null }, label())),
   );
   const out = h('button', { type: 'button', class: 'small' }, t('Sign out'));
   out.addEventListener('click', async () => {
     out.disabled = true;
     await signOut().catch(() => null);
     setStaffHint(false);
-    navigate(paths.admin(l));
+    navigate(adminPath(l));
   });
   return h(
     'nav',
@@ -193,7 +196,7 @@ export async function adminView(root, ctx) {
   const box = h('div', { class: 'admin-view' });
   add(root, adminNav(ctx, user, here), box);
   const l = ctx.route.locale;
-  const adminCtx = { ...ctx, user, sub, params: found?.params || {}, query: current().search, path: (s) => paths.admin(l, s), api };
+  const adminCtx = { ...ctx, user, sub, params: found?.params || {}, query: current().search, path: (s) => adminPath(l, s), api };
   let title;
   if (!found) {
     add(box, h('h1', null, t('Page not found')));
