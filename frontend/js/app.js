@@ -181,6 +181,7 @@ const admin = (root, ctx) =>
   import('./admin/index.js').then(
     (m) => m.adminView(root, ctx),
     () => {
+      ctx.viewName = 'admin-offline';
       root.append(h('h1', null, t('Not available offline')), h('p', null, t('The admin screens need a connection.')));
     },
   );

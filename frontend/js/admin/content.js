@@ -11,7 +11,7 @@ import { confirmDialog } from '../views/parts.js';
 import { ApiError, entityPath } from './api.js';
 import { problemText } from './index.js';
 import { fieldErrors, filterQuery, KINDS, readFilters, STATUSES } from './logic.js';
-import { diffView, entityTitle, kindLabel, labelled, statusBadge, statusLabel, when, who } from './parts.js';
+import { diffView, entityTitle, kindLabel, labelled, statusBadge, statusLabel, tn, when, who } from './parts.js';
 
 // --- the list -----------------------------------------------------------------------------------
 
@@ -73,7 +73,7 @@ export async function contentList(root, ctx) {
           { 'data-key': r.key, 'data-kind': r.kind },
           h('h2', null, h('a', { href: ctx.path(`content/${r.kind}/${r.key}/${r.locale}`) }, entityTitle(r.kind, r.key))),
           h('p', null, statusBadge(r.status), ' ', h('span', { class: 'hint' }, `${kindLabel(r.kind)} · `, h('bdi', { dir: 'ltr' }, r.key))),
-          r.last_change && h('p', { class: 'hint' }, t('Last change {date} by {name}', { date: when(r.last_change), name: who(r.last_editor) })),
+          r.last_change && h('p', { class: 'hint' }, tn(t('Last change {date} by {name}'), { date: when(r.last_change), name: who(r.last_editor) })),
         ),
       ),
     ),
@@ -156,15 +156,16 @@ function rowsControl(name, legend, rows, columns, addLabel) {
 }
 
 // The form of one text: {element, collect(), showErrors(byField), fields: {name: box}}.
-function textForm(kind, fields, source) {
+function textForm(kind, fields, source, locale) {
   const boxes = {};
+  const inText = (el) => Object.assign(el, { lang: locale, dir: direction(locale) }); // the text's language, not the interface's
   const names = [...TEXT[kind], ...(source ? SOURCE_ONLY[kind] : [])];
   for (const name of names) {
     const value = fields?.[name];
     if (name === 'items') {
       const entries = (value || []).map((e) => {
-        const action = text('action', e.action, 2);
-        const reason = text('reason', e.reason, 3);
+        const action = inText(text('action', e.action, 2));
+        const reason = inText(text('reason', e.reason, 3));
         const inferred = source ? h('input', { type: 'checkbox', name: 'inferred', checked: !!e.inferred }) : null;
         const set = h(
           'fieldset',
@@ -227,7 +228,8 @@ function textForm(kind, fields, source) {
         lines ? (value || []).join('\n') : list ? (value || []).join(', ') : value,
         name === 'body_md' ? 16 : name === 'summary' || name === 'definition' || lines ? 4 : 0,
       );
-      if (list || name === 'body_md') el.setAttribute('dir', 'ltr');
+      if (list) el.setAttribute('dir', 'ltr');
+      else inText(el);
       const box = labelled(labelOf(name), el, name === 'body_md' ? t('The preview below shows it as readers will see it.') : null);
       box.collect = () =>
         lines
@@ -296,7 +298,9 @@ function preview(ctx, textarea, locale) {
   return h('section', { class: 'preview-box', 'aria-label': t('Preview') }, h('h2', null, t('Preview')), problems, out);
 }
 
-// The source text beside a translation, read only.
+// The source text beside a translation, read only (its text in English, its headings in the
+// interface's language).
+const EN = { lang: SOURCE, dir: 'ltr' };
 function sourceColumn(kind, fields) {
   const parts = TEXT[kind].map((name) => {
     const v = fields?.[name];
@@ -308,17 +312,17 @@ function sourceColumn(kind, fields) {
         h(
           'ol',
           null,
-          (v || []).map((e) => h('li', null, h('p', null, e.action), h('p', { class: 'hint' }, e.reason))),
+          (v || []).map((e) => h('li', null, h('p', EN, e.action), h('p', { class: 'hint', ...EN }, e.reason))),
         ),
       );
-    return h('section', null, h('h3', null, labelOf(name)), h('p', { class: 'source-text' }, Array.isArray(v) ? v.join('\n') : v || ''));
+    return h('section', null, h('h3', null, labelOf(name)), h('p', { class: 'source-text', ...EN }, Array.isArray(v) ? v.join('\n') : v || ''));
   });
-  return h('section', { class: 'source-col', lang: SOURCE, dir: 'ltr', 'aria-labelledby': 'source-heading' }, h('h2', { id: 'source-heading' }, t('English original')), parts);
+  return h('section', { class: 'source-col', 'aria-labelledby': 'source-heading' }, h('h2', { id: 'source-heading' }, t('English original')), parts);
 }
 
 // A conflict (409): who saved what after the revision this edit started from, compared with the
 // text still in the form.
-function conflictBox(kind, current, mine, onKeepMine, onTakeTheirs) {
+function conflictBox(kind, locale, current, mine, onKeepMine, onTakeTheirs) {
   const theirs = current?.fields || {};
   const changed = {};
   for (const name of TEXT[kind]) {
@@ -338,14 +342,14 @@ function conflictBox(kind, current, mine, onKeepMine, onTakeTheirs) {
     h(
       'p',
       null,
-      t('{name} saved revision {rev} on {date}, after the revision you started from. Your text is still in the form.', {
+      tn(t('{name} saved revision {rev} on {date}, after the revision you started from. Your text is still in the form.'), {
         name: who(current?.author),
         rev: formatNumber(current?.rev ?? 0),
         date: when(current?.created_at),
       }),
     ),
     h('p', null, t('Their text compared with yours:')),
-    diffView(changed, labelOf),
+    diffView(changed, labelOf, { lang: locale, dir: direction(locale) }),
     h('div', { class: 'row' }, keep, take),
   );
 }
@@ -371,7 +375,7 @@ export async function editorView(root, ctx) {
       ' ',
       h('a', { href: ctx.path(`content/${kind}/${key}/${locale}/history`) }, t('Revision history')),
     ),
-    d.reviewed_by && h('p', { class: 'hint' }, t('Reviewed by {name} on {date}', { name: d.reviewed_by, date: when(d.reviewed_at) })),
+    d.reviewed_by && h('p', { class: 'hint' }, tn(t('Reviewed by {name} on {date}'), { name: d.reviewed_by, date: when(d.reviewed_at) })),
   ];
   ctx.viewName = 'admin-editor';
   if (!d.may_write) {
@@ -391,10 +395,10 @@ export async function editorView(root, ctx) {
       { class: 'notice stale', 'aria-labelledby': 'stale-heading', 'data-stale-diff': '' },
       h('h2', { id: 'stale-heading' }, t('The English original changed since this translation was made')),
       d.stale_diff?.fields
-        ? [h('p', null, t('What changed in English since revision {rev}:', { rev: formatNumber(d.stale_diff.translated_from) })), diffView(d.stale_diff.fields, labelOf)]
+        ? [h('p', null, t('What changed in English since revision {rev}:', { rev: formatNumber(d.stale_diff.translated_from) })), diffView(d.stale_diff.fields, labelOf, EN)]
         : h('p', null, t('The English text it was translated from is not known: compare with the English original.')),
     );
-  const form = textForm(kind, d.fields || (source ? {} : { items: (d.source_fields?.items || []).map((e) => ({ key: e.key, action: '', reason: '' })) }), source);
+  const form = textForm(kind, d.fields || (source ? {} : { items: (d.source_fields?.items || []).map((e) => ({ key: e.key, action: '', reason: '' })) }), source, locale);
   const body = form.boxes.body_md?.control;
   const minor = source ? h('input', { type: 'checkbox', name: 'minor' }) : null;
   const note = text('note', '', 0);
@@ -406,7 +410,7 @@ export async function editorView(root, ctx) {
   const buttons = [save, publish, review];
   const edit = h(
     'form',
-    { class: 'editor', novalidate: true, lang: locale, dir: direction(locale) },
+    { class: 'editor', novalidate: true },
     h('h2', { class: source ? 'visually-hidden' : null }, source ? t('Text') : t('Translation: {language}', { language })),
     form.element,
     body && preview(ctx, body, locale),
@@ -449,6 +453,7 @@ export async function editorView(root, ctx) {
           conflict,
           conflictBox(
             kind,
+            locale,
             current,
             fields,
             async () => {
@@ -544,7 +549,7 @@ export async function historyView(root, ctx) {
         replaceChildren(
           result,
           h('h2', null, t('Revision {a} compared with revision {b}', { a: formatNumber(diff.from), b: formatNumber(diff.to) })),
-          diffView(diff.fields, labelOf),
+          diffView(diff.fields, labelOf, { lang: locale, dir: direction(locale) }),
         );
       } catch (err) {
         replaceChildren(result, h('p', { class: 'error' }, problemText(err)));
@@ -574,7 +579,7 @@ export async function historyView(root, ctx) {
         'li',
         { 'data-rev': r.rev },
         h('h3', null, t('Revision {rev}', { rev: formatNumber(r.rev) }), marks.length ? ` (${marks.join(', ')})` : ''),
-        h('p', null, statusBadge(r.status), ' ', h('span', { class: 'hint' }, t('{date} by {name}', { date: when(r.created_at), name: who(r.author) }))),
+        h('p', null, statusBadge(r.status), ' ', h('span', { class: 'hint' }, tn(t('{date} by {name}'), { date: when(r.created_at), name: who(r.author) }))),
         r.note && h('p', { class: 'hint' }, h('bdi', null, r.note)),
         revert,
       );

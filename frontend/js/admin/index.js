@@ -11,6 +11,7 @@ import { current, navigate, paths } from '../router.js';
 import { upLink } from '../views/parts.js';
 import { ApiError, api, me, STAFF, signIn, signOut } from './api.js';
 import { matchRoute } from './logic.js';
+import { tn } from './parts.js';
 
 // /{locale}/admin/{sub}: this part's addresses (router.js sends all of them here).
 export const adminPath = (l, sub = '') => `/${l}/admin${sub ? `/${sub.split('/').map(encodeURIComponent).join('/')}` : ''}`;
@@ -138,7 +139,7 @@ function adminNav(ctx, user, here) {
     'nav',
     { class: 'admin-nav', 'aria-label': t('Admin') },
     h('ul', null, items),
-    h('p', { class: 'who' }, t('Signed in as {email} ({role})', { email: user.email, role: roleName(user.role) }), ' ', out),
+    h('p', { class: 'who' }, tn(t('Signed in as {email} ({role})'), { email: user.email, role: roleName(user.role) }), ' ', out),
   );
 }
 

@@ -3,6 +3,7 @@
 import * as content from '../content.js';
 import { h, nextId } from '../dom.js';
 import { formatDate, t } from '../i18n.js';
+import { fillNodes } from '../notices.js';
 import { pairParagraphs } from './logic.js';
 
 export const statusLabel = (s) => ({ missing: t('Missing'), draft: t('Draft'), machine: t('Machine translation'), reviewed: t('Reviewed'), stale: t('Stale') })[s] || s;
@@ -21,6 +22,10 @@ export function entityTitle(kind, key) {
 export const when = (iso) => (iso ? formatDate(iso, 'medium') : '');
 export const who = (author) => author || t('the files shipped with Homeward');
 
+// A translated sentence with its values isolated (an address or a date keeps its own direction
+// inside an Arabic sentence): tn(t('{date} by {name}'), {date, name}).
+export const tn = (template, values) => fillNodes(template, Object.fromEntries(Object.entries(values).map(([k, v]) => [k, h('bdi', null, v)])));
+
 // A control with its label (and an error line it is described by).
 export function labelled(label, control, hint = null) {
   control.id ||= nextId('f');
@@ -33,8 +38,8 @@ export function labelled(label, control, hint = null) {
   return box;
 }
 
-// Per field, per changed paragraph: the old text with its removed words and the new words.
-export function diffView(fields, labelOf) {
+// Per field, per changed paragraph (`textAttrs`: lang and dir of the text): the old text with its removed words and the new words.
+export function diffView(fields, labelOf, textAttrs = {}) {
   const names = Object.keys(fields || {});
   if (!names.length) return h('p', { class: 'hint' }, t('No differences.'));
   return h(
@@ -48,7 +53,7 @@ export function diffView(fields, labelOf) {
         fields[name].flatMap(pairParagraphs).map((pair) =>
           h(
             'p',
-            { class: `diff-para ${pair.op}` },
+            { class: `diff-para ${pair.op}`, ...textAttrs },
             pair.parts.map((part) =>
               part.op === 'eq'
                 ? part.text
