@@ -71,9 +71,13 @@ def sign_in(page: Page, email: str, path: str = "/en/admin") -> None:
     ).to_be_attached()
 
 
+# The coverage report takes seconds on the server (every text in every language).
+SLOW_MS = 30_000
+
+
 def open_admin(page: Page, sub: str, view: str, locale: str = "en") -> None:
     page.goto(f"/{locale}/admin/{sub}")
-    expect(page.locator(f"main[data-view='{view}']")).to_be_attached()
+    expect(page.locator(f"main[data-view='{view}']")).to_be_attached(timeout=SLOW_MS)
 
 
 def assert_accessible(page: Page, screen: str) -> None:
@@ -153,6 +157,7 @@ def test_editor_fixes_a_figure_and_the_french_translator_follows(
     translator = make_staff(server_db, Role.translator, "fr")
     sign_in(second, translator)
     expect(second.locator("main[data-view='admin-content']")).to_be_attached()
+    second.get_by_label("Language").select_option("fr")
     second.get_by_label("Status").select_option("stale")
     second.get_by_role("button", name="Show").click()
     expect(second).to_have_url(re.compile(r"/en/admin/content\?locale=fr&status=stale$"))
@@ -307,6 +312,46 @@ def test_an_xss_payload_typed_in_the_editor_is_inert_in_the_preview(
     # Saving it is refused with the field named, nothing stored.
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_label("Text (Markdown)")).to_have_attribute("aria-invalid", "true")
+
+
+def test_a_checklist_keeps_its_entry_keys(
+    page: Page, live_server: LiveServer, server_db: Engine
+) -> None:
+    """Checklist templates are edited the same way: the entries' text changes, their keys
+    (what cases record) stay, shown but not editable."""
+    editor = make_staff(server_db, Role.editor)
+    sign_in(page, editor)
+    open_admin(page, "content/checklist/pre-return/en", "admin-editor")
+    entry = page.locator("fieldset[data-entry='reflection-period']")
+    expect(entry.locator("legend")).to_have_text("reflection-period")
+    action = entry.get_by_label("Action")
+    action.fill(action.input_value() + " Write down the date it ends.")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.locator("[data-editor-status]")).to_have_text(re.compile(r"Draft saved"))
+    path = live_server.url + "/api/v1/admin/content/checklist/pre-return/en"
+    saved = httpx.get(path, headers=api_token(live_server, editor)).json()
+    items = saved["fields"]["items"]
+    assert items[0]["key"] == "reflection-period"
+    assert items[0]["action"].endswith(" Write down the date it ends.")
+    assert saved["has_draft"] is True
+
+
+def test_po_file_download_and_upload(page: Page, server_db: Engine) -> None:
+    sign_in(page, make_staff(server_db, Role.translator, "vi"))
+    open_admin(page, "coverage", "admin-coverage")
+    page.locator("li[data-locale='vi'] a", has_text="Translation file (PO)").click()
+    expect(page.locator("main[data-view='admin-translations']")).to_be_attached()
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Download the PO file").click()
+    download = info.value
+    assert download.suggested_filename == "homeward-content-vi.po"
+    po = Path(download.path()).read_text(encoding="utf-8")
+    assert 'msgctxt "item:tool-7-1:title"' in po
+    assert_accessible(page, "PO exchange")
+    # The same file back: validated as a whole, nothing changed, nothing saved.
+    page.get_by_label("PO file").set_input_files(download.path())
+    page.get_by_role("button", name="Upload").click()
+    expect(page.locator("main .status")).to_contain_text("0 texts saved.")
 
 
 def test_offline_the_admin_screens_say_so(

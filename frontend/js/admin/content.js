@@ -15,14 +15,21 @@ import { diffView, entityTitle, kindLabel, labelled, statusBadge, statusLabel, t
 
 // --- the list -----------------------------------------------------------------------------------
 
-let writable = null; // locales the signed-in person may change, from the coverage rows (a translator's)
-
-async function myLocales(ctx) {
-  if (writable?.user !== ctx.user.id) {
-    const rows = await ctx.api('GET', '/admin/coverage');
-    writable = { user: ctx.user.id, locales: rows.filter((r) => r.may_write).map((r) => r.locale) };
+// The language last chosen in the list (a translator works in theirs), for the next visit.
+const LAST = 'hw-admin-locale';
+const remembered = () => {
+  try {
+    return localStorage.getItem(LAST);
+  } catch {
+    return null;
   }
-  return writable.locales;
+};
+function remember(locale) {
+  try {
+    localStorage.setItem(LAST, locale);
+  } catch {
+    // storage disabled: English next time
+  }
 }
 
 function select(name, label, options, value) {
@@ -35,9 +42,8 @@ function select(name, label, options, value) {
 }
 
 export async function contentList(root, ctx) {
-  // A translator starts in their own language; everyone else in the source language.
-  const start = ctx.user.role === 'translator' && !new URLSearchParams(ctx.query).get('locale') ? (await myLocales(ctx))[0] || SOURCE : SOURCE;
-  const f = readFilters(ctx.query, start);
+  const f = readFilters(ctx.query, remembered() || SOURCE);
+  remember(f.locale);
   const [rows, list] = await Promise.all([ctx.api('GET', `/admin/content${filterQuery(f)}`), localeList()]);
   const codes = list.locales.map((x) => x.code);
   if (!codes.includes(f.locale)) codes.push(f.locale);
