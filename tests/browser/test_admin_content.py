@@ -314,6 +314,20 @@ def test_an_xss_payload_typed_in_the_editor_is_inert_in_the_preview(
     expect(page.get_by_label("Text (Markdown)")).to_have_attribute("aria-invalid", "true")
 
 
+def test_a_minor_edit_leaves_translations_current(
+    page: Page, live_server: LiveServer, server_db: Engine
+) -> None:
+    sign_in(page, make_staff(server_db, Role.editor))
+    open_admin(page, "content/item/tool-7-3/en", "admin-editor")
+    summary = page.get_by_label("Summary")
+    summary.fill(summary.input_value() + " Minor.")
+    page.get_by_label("Minor edit (a typo): translations do not become out of date").check()
+    page.get_by_role("button", name="Publish").click()
+    expect(page.locator("[data-editor-status]")).to_have_text(re.compile(r"^Published"))
+    assert bundle_item(live_server, "en", "tool-7-3")["summary"].endswith(" Minor.")
+    assert bundle_item(live_server, "fr", "tool-7-3")["stale"] is False
+
+
 def test_a_checklist_keeps_its_entry_keys(
     page: Page, live_server: LiveServer, server_db: Engine
 ) -> None:
