@@ -60,9 +60,11 @@ def make_staff(server_db: Engine, role: Role, *locales: str) -> str:
     return email
 
 
-def sign_in(page: Page, email: str, path: str = "/en/admin") -> None:
+def sign_in(page: Page, email: str, path: str = "/en/admin", check: bool = False) -> None:
     page.goto(path)
     expect(page.locator("main[data-view='admin-signin']")).to_be_attached()
+    if check:
+        assert_accessible(page, "staff sign-in")
     page.locator("main input[name=email]").fill(email)  # by name: the labels are in any language
     page.locator("main input[name=password]").fill(PASSWORD)
     page.locator("main form button[type=submit]").click()
@@ -129,7 +131,7 @@ def test_editor_fixes_a_figure_and_the_french_translator_follows(
     page: Page, second: Page, live_server: LiveServer, server_db: Engine
 ) -> None:
     editor = make_staff(server_db, Role.editor)
-    sign_in(page, editor)
+    sign_in(page, editor, check=True)
     expect(page.locator("main[data-view='admin-content']")).to_be_attached()
     expect(page.locator(".admin-list li[data-key='tool-7-1']")).to_be_visible()
     assert_accessible(page, "content list")

@@ -139,7 +139,7 @@ function adminNav(ctx, user, here) {
     'nav',
     { class: 'admin-nav', 'aria-label': t('Admin') },
     h('ul', null, items),
-    h('p', { class: 'who' }, tn(t('Signed in as {email} ({role})'), { email: user.email, role: roleName(user.role) }), ' ', out),
+    h('p', { class: 'who' }, h('span', null, tn(t('Signed in as {email} ({role})'), { email: user.email, role: roleName(user.role) })), out),
   );
 }
 
