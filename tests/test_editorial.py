@@ -443,3 +443,20 @@ def test_the_last_admin_cannot_lock_everyone_out(client: TestClient, session: Se
 def test_a_regional_variant_reads_its_parents_feed(client: TestClient, locale: str) -> None:
     page = _delta(client, locale, "k1.0", limit=500)
     assert page["has_more"] is False and page["changes"]
+
+
+def test_the_admin_screens_learn_where_the_caller_may_write(
+    client: TestClient, session: Session
+) -> None:
+    """Every staff member reads every locale; the screens offer editing only where the
+    write rule (write.may_write) allows it, so they never copy that rule."""
+    translator = _staff(client, session, Role.translator, "fr")
+    editor = _staff(client, session, Role.editor)
+    assert _draft(client, translator, f"{TOOL}/fr")["may_write"] is True
+    assert _draft(client, translator, f"{TOOL}/es")["may_write"] is False
+    assert _draft(client, translator, f"{TOOL}/en")["may_write"] is False
+    assert _draft(client, editor, f"{TOOL}/es")["may_write"] is True
+    rows = client.get("/api/v1/admin/coverage", headers=translator).json()
+    assert {r["locale"] for r in rows if r["may_write"]} == {"fr"}
+    rows = client.get("/api/v1/admin/coverage", headers=editor).json()
+    assert all(r["may_write"] for r in rows)

@@ -103,10 +103,14 @@ def list_content(
 
 
 @router.get("/coverage")
-def get_coverage(_user: Staff, session: SessionDep, settings: SettingsDep) -> list[dict[str, Any]]:
-    """Per locale: shares translated, reviewed and stale."""
+def get_coverage(user: Staff, session: SessionDep, settings: SettingsDep) -> list[dict[str, Any]]:
+    """Per locale: shares translated, reviewed and stale, and whether the caller may change
+    that locale (the admin screens link to the work only where it is theirs)."""
     locales = available_locales(session, settings.source_locale)[1:]
-    return editorial.coverage(session, locales, settings.source_locale)
+    return [
+        {**row, "may_write": write.may_write(session, user, row["locale"])}
+        for row in editorial.coverage(session, locales, settings.source_locale)
+    ]
 
 
 @router.get(ENTITY, responses=problem_responses(404))
@@ -114,16 +118,17 @@ def get_entity(
     kind: EntityKind,
     key: KeyPath,
     locale: LocalePath,
-    _user: Staff,
+    user: Staff,
     session: SessionDep,
     settings: SettingsDep,
 ) -> dict[str, Any]:
     """The draft to edit (with the `base_rev` to save against), the published text, the
-    source text beside it and, when stale, what changed in the source since."""
+    source text beside it and, when stale, what changed in the source since; `may_write`:
+    whether the caller may change it (every staff member may read)."""
     detail = editorial.entity_detail(session, kind, key, locale, settings.source_locale)
     if detail is None:
         raise NotFound(_("There is no {kind} '{key}'."), {"kind": kind.value, "key": key})
-    return detail
+    return {**detail, "may_write": write.may_write(session, user, locale)}
 
 
 @router.put(ENTITY, response_model=RevisionOut, responses=problem_responses(404, 409))

@@ -176,6 +176,16 @@ const field = (file, name) => async (root, ctx) => {
   return (await import(`./field/${file}`))[name](root, ctx);
 };
 
+// Staff screens (admin/index.js): online only, loaded when opened, never for readers.
+const admin = (root, ctx) =>
+  import('./admin/index.js').then(
+    (m) => m.adminView(root, ctx),
+    () => {
+      ctx.viewName = 'admin-offline';
+      root.append(h('h1', null, t('Not available offline')), h('p', null, t('The admin screens need a connection.')));
+    },
+  );
+
 // The browser offers installation once, early: keep its event for the Install control.
 window.addEventListener('beforeinstallprompt', (e) => {
   e.preventDefault();
@@ -193,6 +203,7 @@ const VIEWS = {
   cases: worker('list.js', 'casesView'),
   casenew: worker('new.js', 'newCaseView'),
   case: worker('case.js', 'caseView'),
+  admin,
   home,
   item: itemView,
   checklists: checklistList,

@@ -7,6 +7,7 @@
 //   /{locale}/settings        /{locale}/about
 //   /{locale}/protocol  /{locale}/print  /{locale}/contacts  /{locale}/my-steps  /{locale}/pass-on   (field/)
 //   /{locale}/signin   /{locale}/cases   /{locale}/cases/new   /{locale}/cases/{id}   (outreach workers)
+//   /{locale}/admin[/…]   (staff: admin/index.js)
 // In-app navigation REPLACES the current history entry (never pushes): the tab only ever holds
 // one Homeward entry, so quick exit (location.replace) leaves nothing of Homeward to go back to.
 // Discreet mode: the route lives in memory (and in sessionStorage, so a reload shows the same
@@ -78,8 +79,9 @@ export function parse(loc = current()) {
   const parts = loc.pathname.split('/').filter(Boolean).map(decodeURIComponent);
   if (!parts.length) return { name: 'root' };
   const [locale, section, slug, ...rest] = parts;
-  if (!LOCALE.test(locale) || rest.length) return { name: 'notfound' };
   const r = (name, params = {}) => ({ name, locale, ...params });
+  if (LOCALE.test(locale) && section === 'admin') return r('admin', { sub: parts.slice(2).join('/') });
+  if (!LOCALE.test(locale) || rest.length) return { name: 'notfound' };
   if (!section) return r('home');
   if ((section === 'tools' || section === 'pages') && slug) return r('item', { slug });
   if (section === 'checklists') return slug ? r('checklist', { slug }) : r('checklists');

@@ -43,7 +43,7 @@ test('a problem without a body, or with a broken one, still has a status and emp
     assert.deepEqual(p, { status: 502, title: '', detail: '', errors: [] });
   }
   const p = parseProblem(400, { errors: [null, 7, { loc: 'body', msg: 5 }] });
-  assert.deepEqual(p.errors, [{ field: '', message: '', type: '' }]);
+  assert.deepEqual(p.errors, [{ field: '', message: '', type: '', loc: [] }]);
 });
 
 test('errorsByField keeps the first error of each field', () => {

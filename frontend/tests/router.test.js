@@ -25,6 +25,12 @@ test('worker screens', () => {
   assert.deepEqual(at(`/fr/cases/${id}`), { name: 'case', locale: 'fr', id });
 });
 
+test('staff screens: everything under /{locale}/admin is the admin shell, its sub-path kept', () => {
+  assert.deepEqual(at('/fr/admin'), { name: 'admin', locale: 'fr', sub: '' });
+  assert.deepEqual(at('/ar/admin/content/item/tool-7-1/fr/history'), { name: 'admin', locale: 'ar', sub: 'content/item/tool-7-1/fr/history' });
+  assert.deepEqual(at('/en/admin/coverage'), { name: 'admin', locale: 'en', sub: 'coverage' });
+});
+
 test('regional locales are routes; anything else is not found', () => {
   assert.equal(at('/fr-CA/').locale, 'fr-CA');
   for (const p of ['/FR/', '/f/', '/fr/tools', '/fr/nope', '/fr/settings/x', '/fr/tools/a/b', '/fr/cases/a/b', '/123/']) {

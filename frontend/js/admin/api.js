@@ -34,12 +34,16 @@ export function parseProblem(status, body) {
   if (Array.isArray(doc.errors)) {
     for (const e of doc.errors) {
       if (!e || typeof e !== 'object') continue;
-      errors.push({ field: fieldOf(e.loc), message: str(e.msg), type: str(e.type) });
+      // loc kept as sent: the content editor places errors inside `fields` by it.
+      errors.push({ field: fieldOf(e.loc), message: str(e.msg), type: str(e.type), loc: Array.isArray(e.loc) ? e.loc : [] });
     }
   }
   // An app error about one field (e.g. {"field": "password", "detail": "This password is too common…"}).
   if (typeof doc.field === 'string' && doc.field) errors.push({ field: doc.field, message: str(doc.detail), type: 'app' });
-  return { status: Number.isInteger(doc.status) ? doc.status : status, title: str(doc.title), detail: str(doc.detail), errors };
+  const problem = { status: Number.isInteger(doc.status) ? doc.status : status, title: str(doc.title), detail: str(doc.detail), errors };
+  // A 409 of the content editor carries the newer revision.
+  if (doc.current && typeof doc.current === 'object') problem.current = doc.current;
+  return problem;
 }
 
 export const unreachable = () => ({ status: 0, title: '', detail: '', errors: [] });
@@ -61,16 +65,17 @@ export function queryString(params) {
 }
 
 // request('GET', '/admin/users') → the JSON answer (null for 204); throws ApiError.
-export async function request(method, path, { body, query, timeout = 30000 } = {}) {
+// `raw`: a body sent as is (a PO file) with its content `type`.
+export async function request(method, path, { body, query, raw = null, type = 'application/json', timeout = 30000 } = {}) {
   if (typeof navigator !== 'undefined' && navigator.onLine === false) throw new ApiError(unreachable());
   const headers = { Accept: 'application/json, application/problem+json', [CSRF_HEADER]: '1', 'Accept-Language': uiLocale() };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (body !== undefined || raw !== null) headers['Content-Type'] = type;
   let res;
   try {
     res = await fetch(API + path + queryString(query), {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
       credentials: 'same-origin',
       cache: 'no-store',
       signal: AbortSignal.timeout(timeout),
@@ -88,6 +93,25 @@ export const post = (path, body) => request('POST', path, { body });
 export const put = (path, body) => request('PUT', path, { body });
 export const patch = (path, body) => request('PATCH', path, { body });
 export const del = (path) => request('DELETE', path);
+// The content screens' form: api('PUT', path, body) or api('POST', path, undefined, { raw, type }).
+export const api = (method, path, body, { raw = null, type = 'application/json' } = {}) => request(method, path, { body, raw, type, timeout: 60000 });
+
+export const STAFF = ['admin', 'editor', 'translator'];
+
+// The signed-in person ({id, email, role}) or null (not signed in).
+export async function me() {
+  try {
+    return await get('/auth/me');
+  } catch (e) {
+    if (e.status === 401) return null;
+    throw e;
+  }
+}
+
+export const signIn = (email, password) => post('/auth/login', { email, password }).then((r) => r.user); // the token is not kept
+export const signOut = () => post('/auth/logout').catch((e) => (e.status === 401 ? null : Promise.reject(e)));
+
+export const entityPath = (kind, key, locale) => `/admin/content/${encodeURIComponent(kind)}/${encodeURIComponent(key)}/${encodeURIComponent(locale)}`;
 
 // The audit log's date filter: whole days in the admin's own time zone, as instants. `from` and
 // `to` are 'YYYY-MM-DD' (an <input type=date>) or ''; `to` includes its whole day.
