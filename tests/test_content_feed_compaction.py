@@ -142,8 +142,6 @@ def test_compaction_keeps_every_answer_and_refuses_cursors_older_than_a_dropped_
         == 200
     )
     fr = _delta(client, "fr", current)
-    assert [(c["type"], c["slug"], c["op"]) for c in fr["changes"]] == [
-        ("item", "tool-7-1", "put")
-    ]
+    assert [(c["type"], c["slug"], c["op"]) for c in fr["changes"]] == [("item", "tool-7-1", "put")]
     assert fr["changes"][0]["data"]["stale"] is False  # English is back to what fr was made from
     assert compact_feed(session, older_than_days=180)["content_removals"] == 0
