@@ -107,6 +107,7 @@ def record_changes(session: Session, seq: int, source_locale: str) -> int:
 class ChangePage:
     changes: list[dict[str, Any]]
     cursor: str
+    version: int  # the content version the changes bring the reader to (the bundle's)
     has_more: bool
 
 
@@ -186,7 +187,9 @@ def read_changes(
             }
         )
     cursor_seq = rows[-1][2] if has_more else max(head, since)
-    return ChangePage(changes=changes, cursor=make_cursor(cursor_seq), has_more=has_more)
+    return ChangePage(
+        changes=changes, cursor=make_cursor(cursor_seq), version=cursor_seq, has_more=has_more
+    )
 
 
 # --- compaction ---------------------------------------------------------------------------

@@ -84,9 +84,15 @@ function buildChrome() {
   const updateText = h('p', null, t('Update available'));
   const updateBtn = h('button', { type: 'button', class: 'primary' }, t('Update now'));
   const update = h('div', { class: 'update', hidden: true, role: 'status' }, updateText, updateBtn);
+  const updatedText = h('p', null, t('Guidance updated'));
+  const updatedList = h('ul');
+  const updatedClose = h('button', { type: 'button', class: 'secondary small', onclick: () => hideUpdated() }, t('Dismiss'));
+  // role=status: read out politely, never moves the focus away from what the person is doing.
+  const updated = h('div', { class: 'update content-updated', hidden: true, role: 'status', 'data-content-updated': '' }, updatedText, updatedList, updatedClose);
+  updatedList.addEventListener('click', (e) => e.target.closest('a') && hideUpdated());
   const brand = h('a', { class: 'brand', href: '/' }, t('Homeward'));
   const wipe = h('button', { type: 'button', class: 'wipe-exit', 'data-wipe-exit': '', hidden: true, onclick: wipeAndExit }, t('Wipe and exit'));
-  const header = h('header', { class: 'bar' }, brand, quickExitButton(), wipe, update);
+  const header = h('header', { class: 'bar' }, brand, quickExitButton(), wipe, update, updated);
   const main = h('main', { id: 'main', tabindex: '-1' });
   const nav = h('nav', { class: 'tabs', 'aria-label': t('Main'), hidden: true }, h('ul'));
   const skip = h('a', { class: 'skip', href: '#main' }, t('Skip to content'));
@@ -95,7 +101,7 @@ function buildChrome() {
     main.focus();
   });
   document.body.replaceChildren(skip, header, main, nav);
-  ui = { brand, main, nav, update, updateBtn, updateText, skip, wipe, exit: header.querySelector('[data-quick-exit]') };
+  ui = { brand, main, nav, update, updateBtn, updateText, updated, updatedText, updatedList, updatedClose, skip, wipe, exit: header.querySelector('[data-quick-exit]') };
 }
 
 // The chrome is built once; its labels follow the UI language of every render.
@@ -106,7 +112,36 @@ function labelChrome() {
   ui.wipe.textContent = t('Wipe and exit');
   ui.updateText.textContent = t('Update available');
   ui.updateBtn.textContent = t('Update now');
+  ui.updatedText.textContent = t('Guidance updated');
+  ui.updatedClose.textContent = t('Dismiss');
+  ui.updatedClose.setAttribute('aria-label', t('Dismiss: {message}', { message: t('Guidance updated') }));
   ui.nav.setAttribute('aria-label', t('Main'));
+}
+
+// "Guidance updated": what changed in the language on screen, by the titles its reader sees
+// (a removed page by the title it had), in the header: nothing in the page being read or typed
+// in moves. Changes of later syncs join the list until the person dismisses it or opens one.
+let updatedNames = [];
+function showUpdated(locale, changes) {
+  if (!changes?.length) return;
+  if (ui.updated.dataset.locale !== locale) updatedNames = [];
+  const seen = new Set(changes.map((c) => `${c.type}:${c.slug}`));
+  updatedNames = [...updatedNames.filter((c) => !seen.has(`${c.type}:${c.slug}`)), ...changes];
+  const link = (c) => {
+    if (c.op === 'delete') return t('Removed: {title}', { title: c.title });
+    const href = c.type === 'item' ? paths.item(locale, c) : c.type === 'checklist' ? paths.checklist(locale, c.slug) : paths.glossary(locale, c.slug);
+    return h('a', { href }, h('bdi', null, c.title));
+  };
+  replaceChildren(
+    ui.updatedList,
+    updatedNames.map((c) => h('li', { 'data-changed': `${c.type}:${c.slug}` }, link(c))),
+  );
+  ui.updated.dataset.locale = locale;
+  ui.updated.hidden = false;
+}
+function hideUpdated() {
+  ui.updated.hidden = true;
+  updatedNames = [];
 }
 
 function offerUpdate(accept) {
@@ -239,6 +274,7 @@ export async function render({ quiet = false } = {}) {
   await languages.prepare(route, state); // catalog + <html lang dir> for this screen
   if (seq !== renderSeq) return;
   labelChrome();
+  if (!ui.updated.hidden && ui.updated.dataset.locale !== route.locale) hideUpdated();
   const frag = document.createDocumentFragment();
   const title = await view(frag, ctx);
   const worker = await workerSignedIn();
@@ -261,23 +297,27 @@ export async function render({ quiet = false } = {}) {
   }
 }
 
-// Something the person is doing on this screen: a field focused or changed, a dialog open.
+// Something the person is doing on this screen: a field focused or changed, a dialog open, or
+// reading further down than the top of the page.
 function workInProgress() {
   if (document.querySelector('dialog[open]')) return true;
+  if (window.scrollY > 0) return true;
   const a = document.activeElement;
   if (a && a !== ui.main && ui.main.contains(a) && a.matches('input, textarea, select')) return true;
   return [...ui.main.querySelectorAll('input, textarea, select')].some(edited);
 }
 
-// A changed bundle or catalog of the language on screen is shown at once, unless that would
-// destroy what the person is typing or choosing, or move them: then the screen stays as it
-// is, and the next screen they open shows the new content (it is already stored and active).
-// Returns whether the server answered.
+// Every downloaded language is brought up to date (content.js: deltas, else a new download).
+// A change in the language on screen is announced ("Guidance updated") and shown at once,
+// unless that would destroy what the person is typing or choosing, or move the text they are
+// reading: then the screen stays as it is, and the next screen they open shows the new content
+// (it is already stored and active). Returns whether the server answered.
 async function refresh() {
   if (!navigator.onLine) return false;
-  const { changed, reached } = await content.revalidateAll();
+  const { changed, updates, reached } = await content.revalidateAll();
   const route = router.parse();
   if (!route.locale || !changed.includes(route.locale)) return reached;
+  showUpdated(route.locale, updates[route.locale]);
   const version = String(content.bundle().version);
   if (workInProgress()) {
     ui.main.dataset.refreshDeferred = version;

@@ -1,7 +1,10 @@
-// Language bundles: downloaded once into IndexedDB, revalidated with If-None-Match when online.
-// A record also holds its language's UI catalog (/api/v1/i18n/{locale}) as `catalog`
-// {etag, dir, messages, bytes}: downloaded, revalidated and removed with the bundle.
+// Language bundles: downloaded once into IndexedDB, then kept current when online by pulling
+// only what changed (GET /api/v1/sync/content from the record's cursor, delta.js), or by a
+// new download when the server no longer knows the cursor (410). A record also holds its
+// language's UI catalog (/api/v1/i18n/{locale}) as `catalog` {etag, dir, messages, bytes}:
+// downloaded, revalidated with If-None-Match and removed with the bundle.
 
+import { applyPage, changesBetween, collect, cursorOf } from './delta.js';
 import { buildIndex, htmlToText } from './search.js';
 import * as store from './store.js';
 
@@ -40,7 +43,7 @@ async function fetchBundle(locale, etag) {
   if (!got) return null;
   const { data } = got;
   if (!data || !Array.isArray(data.items)) throw new Error('Malformed bundle');
-  return { locale, version: data.version, etag: got.etag, bytes: got.bytes, fetched_at: new Date().toISOString(), data };
+  return { locale, version: data.version, cursor: data.cursor || null, etag: got.etag, bytes: got.bytes, fetched_at: new Date().toISOString(), data };
 }
 
 async function fetchCatalog(locale, etag) {
@@ -60,11 +63,7 @@ function merge(old, got, catalog) {
 
 async function save(rec) {
   await store.put('bundles', rec);
-  if (rec.locale === SOURCE) englishTerms = null;
-  if (active && active.locale === rec.locale) {
-    if (active.data !== rec.data) index = null;
-    active = rec;
-  }
+  remember(rec);
   return rec;
 }
 
@@ -94,26 +93,94 @@ export async function catalogFor(locale) {
   return catalog;
 }
 
-// Checks every downloaded bundle and its catalog; returns the locales where either changed.
-// Every stored language against the server. `reached`: whether the server answered at all
-// (navigator.onLine says only that a network is there, not that it reaches the server).
+// Pages of changes after the record's cursor, each applied with its new cursor in one
+// IndexedDB transaction (a page is never half stored, and a record that moved meanwhile, in
+// another tab, is not written over). Returns {changed} when the record is current, {gone} when
+// the server no longer answers for the cursor (410, or 400: not a cursor it knows) and the
+// bundle must be downloaded again, {unsupported} for a server without delta sync.
+async function pullChanges(locale, since) {
+  const changed = [];
+  let cursor = since;
+  for (;;) {
+    const query = new URLSearchParams({ locale, since: cursor });
+    const res = await fetch(`/api/v1/sync/content?${query}`, { headers: { Accept: 'application/json' }, cache: 'no-store', credentials: 'omit' });
+    if (res.status === 410 || res.status === 400) return { gone: true, changed: collect(changed) };
+    if (res.status === 404 || res.status === 405) return { unsupported: true, changed: collect(changed) };
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    const page = await res.json();
+    if (!page || !Array.isArray(page.changes) || typeof page.cursor !== 'string') throw new Error('Malformed changes');
+    const applied = await store.tx(['bundles'], 'readwrite', async (os) => {
+      const rec = await os('bundles').get(locale);
+      if (!rec || cursorOf(rec) !== cursor) return null; // removed, or moved on meanwhile
+      const out = applyPage(rec, page);
+      if (out.changed.length) out.record.bytes = bundleBytes(out.record.data) + (rec.catalog?.bytes || 0);
+      await os('bundles').put(out.record);
+      return out;
+    });
+    if (!applied) return { changed: collect(changed) };
+    remember(applied.record);
+    changed.push(...applied.changed);
+    cursor = page.cursor;
+    if (!page.has_more) return { changed: collect(changed) };
+  }
+}
+
+const bundleBytes = (data) => new Blob([JSON.stringify(data)]).size;
+
+// The in-memory copy follows what was stored (the screen and the search index read it).
+function remember(rec) {
+  if (rec.locale === SOURCE) englishTerms = null;
+  if (active && active.locale === rec.locale) {
+    if (active.data !== rec.data) index = null;
+    active = rec;
+  }
+}
+
+// One stored language against the server: its content by deltas where it has a cursor, else
+// (a bundle from before delta sync, a server without it) by ETag; its catalog by ETag.
+// Returns what changed for the reader ([] if nothing), or null if the record went meanwhile.
+async function syncLocale(s) {
+  const catalogP = s.locale === SOURCE ? Promise.resolve(null) : fetchCatalog(s.locale, s.catalog_etag).catch(() => null);
+  const old = await store.get('bundles', s.locale);
+  if (!old) return null;
+  let changed = [];
+  let got = null;
+  const since = cursorOf(old);
+  const pulled = since ? await pullChanges(s.locale, since) : { unsupported: true, changed };
+  changed = pulled.changed;
+  if (pulled.gone) got = await fetchBundle(s.locale, null);
+  else if (pulled.unsupported) got = await fetchBundle(s.locale, s.etag);
+  const catalog = await catalogP;
+  if (got || catalog) {
+    const now = await store.get('bundles', s.locale);
+    if (!now) return null; // removed meanwhile
+    if (got) changed = collect(changed, changesBetween(now.data, got.data));
+    await save(merge(now, got, catalog));
+    if (catalog && !changed.length) changed = [{ type: 'catalog' }]; // the UI strings changed
+  }
+  return changed;
+}
+
+// Every stored language against the server. `changed`: the locales whose content or catalog
+// changed; `updates`: locale → what changed in its content ({type, slug, op, title, kind});
+// `reached`: whether the server answered at all (navigator.onLine says only that a network is
+// there, not that it reaches the server).
 export async function revalidateAll() {
   const changed = [];
+  const updates = {};
   let reached = false;
   for (const s of await store.bundleSummaries()) {
     try {
-      const [got, catalog] = await Promise.all([fetchBundle(s.locale, s.etag), s.locale === SOURCE ? null : fetchCatalog(s.locale, s.catalog_etag).catch(() => null)]);
+      const got = await syncLocale(s);
       reached = true;
-      if (!got && !catalog) continue;
-      const old = await store.get('bundles', s.locale);
-      if (!old) continue; // removed meanwhile
-      await save(merge(old, got, catalog));
+      if (!got?.length) continue;
       changed.push(s.locale);
+      updates[s.locale] = got.filter((c) => c.type !== 'catalog');
     } catch {
       // Offline or server trouble: keep what we have and try again later.
     }
   }
-  return { changed, reached };
+  return { changed, updates, reached };
 }
 
 export async function remove(locale) {
