@@ -53,6 +53,8 @@ LAZY_FILES = frozenset(
         "icons/notes-maskable-512.png",
         "icons/notes-192.png",
         "manifest-discreet.webmanifest",
+        # Merging content deltas (issue #11): needed only online, when something changed.
+        "js/delta.js",
     }
 )
 # Compressed once when read; images are compressed already.

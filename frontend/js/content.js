@@ -4,7 +4,6 @@
 // language's UI catalog (/api/v1/i18n/{locale}) as `catalog` {etag, dir, messages, bytes}:
 // downloaded, revalidated with If-None-Match and removed with the bundle.
 
-import { applyPage, changesBetween, collect, cursorOf } from './delta.js';
 import { buildIndex, htmlToText } from './search.js';
 import * as store from './store.js';
 
@@ -93,6 +92,13 @@ export async function catalogFor(locale) {
   return catalog;
 }
 
+// The merging code (delta.js) loads only when there is something to merge: a phone that is up
+// to date, as on a first visit, downloads nothing more (issue #13: the first visit's budget).
+const deltaCode = () => import('./delta.js');
+// Where a stored record stands in the change feed: set by the last page applied, else the
+// bundle's own cursor; none for a bundle stored by an app from before delta sync.
+const cursorOf = (rec) => rec?.cursor || rec?.data?.cursor || null;
+
 // Pages of changes after the record's cursor, each applied with its new cursor in one
 // IndexedDB transaction (a page is never half stored, and a record that moved meanwhile, in
 // another tab, is not written over). Returns {changed} when the record is current, {gone} when
@@ -100,28 +106,32 @@ export async function catalogFor(locale) {
 // bundle must be downloaded again, {unsupported} for a server without delta sync.
 async function pullChanges(locale, since) {
   const changed = [];
+  let delta = null;
+  const done = (more) => ({ ...more, changed: delta ? delta.collect(changed) : [] });
   let cursor = since;
   for (;;) {
     const query = new URLSearchParams({ locale, since: cursor });
     const res = await fetch(`/api/v1/sync/content?${query}`, { headers: { Accept: 'application/json' }, cache: 'no-store', credentials: 'omit' });
-    if (res.status === 410 || res.status === 400) return { gone: true, changed: collect(changed) };
-    if (res.status === 404 || res.status === 405) return { unsupported: true, changed: collect(changed) };
+    if (res.status === 410 || res.status === 400) return done({ gone: true });
+    if (res.status === 404 || res.status === 405) return done({ unsupported: true });
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
     const page = await res.json();
     if (!page || !Array.isArray(page.changes) || typeof page.cursor !== 'string') throw new Error('Malformed changes');
+    if (!page.changes.length && page.cursor === cursor) return done({}); // up to date
+    delta ||= await deltaCode(); // before the transaction: it must not wait for the network
     const applied = await store.tx(['bundles'], 'readwrite', async (os) => {
       const rec = await os('bundles').get(locale);
       if (!rec || cursorOf(rec) !== cursor) return null; // removed, or moved on meanwhile
-      const out = applyPage(rec, page);
+      const out = delta.applyPage(rec, page);
       if (out.changed.length) out.record.bytes = bundleBytes(out.record.data) + (rec.catalog?.bytes || 0);
       await os('bundles').put(out.record);
       return out;
     });
-    if (!applied) return { changed: collect(changed) };
+    if (!applied) return done({});
     remember(applied.record);
     changed.push(...applied.changed);
     cursor = page.cursor;
-    if (!page.has_more) return { changed: collect(changed) };
+    if (!page.has_more) return done({});
   }
 }
 
@@ -152,9 +162,10 @@ async function syncLocale(s) {
   else if (pulled.unsupported) got = await fetchBundle(s.locale, s.etag);
   const catalog = await catalogP;
   if (got || catalog) {
+    const delta = got ? await deltaCode() : null;
     const now = await store.get('bundles', s.locale);
     if (!now) return null; // removed meanwhile
-    if (got) changed = collect(changed, changesBetween(now.data, got.data));
+    if (got) changed = delta.collect(changed, delta.changesBetween(now.data, got.data));
     await save(merge(now, got, catalog));
     if (catalog && !changed.length) changed = [{ type: 'catalog' }]; // the UI strings changed
   }

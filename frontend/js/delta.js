@@ -1,15 +1,12 @@
 // Content delta sync (GET /api/v1/sync/content): merging one page of changes into a stored
 // language record, and what changed between two bundles of a language. Pure functions (no
 // IndexedDB, no network, no DOM), tested in frontend/tests/delta.test.js; content.js stores.
+// Loaded only when there is something to merge, and cached then (app/pwa/shell.py LAZY_FILES).
 
 // A change's type → the bundle's list and the key its entities are found by
 // (app/content/schemas.py: ContentChangeOut.slug is a glossary term's key).
 const LISTS = { item: ['items', 'slug'], checklist: ['checklists', 'slug'], term: ['glossary', 'key'] };
 const TYPE_OF = Object.fromEntries(Object.entries(LISTS).map(([type, [name]]) => [name, type]));
-
-// Where a stored record stands in the change feed: set by the last page applied, else the
-// bundle's own cursor; null for a bundle from a server without delta sync.
-export const cursorOf = (rec) => rec?.cursor || rec?.data?.cursor || null;
 
 const titleOf = (type, doc) => (type === 'term' ? doc.term : doc.title);
 // Both sides come from the server's JSON, whose keys are always in the same order.

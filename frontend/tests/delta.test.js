@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import { applyPage, changesBetween, collect, cursorOf } from '../js/delta.js';
+import { applyPage, changesBetween, collect } from '../js/delta.js';
 
 const item = (slug, fields = {}) => ({ slug, kind: 'tool', order: 1, title: `Title ${slug}`, body_html: `<p>${slug}</p>`, stale: false, ...fields });
 const checklist = (slug, fields = {}) => ({ slug, title: `List ${slug}`, order: 1, items: [], ...fields });
@@ -115,15 +115,6 @@ test('a put identical to what is stored, and unknown types or ops, change nothin
   assert.deepEqual(after.data.items, record().data.items);
   assert.deepEqual(changed, []);
   assert.equal(after.cursor, 'k1.9'); // the cursor still moves: the page was read
-});
-
-test('the cursor of a record: the last page applied, else its bundle, else none', () => {
-  assert.equal(cursorOf(record()), 'k1.7');
-  assert.equal(cursorOf({ ...record(), cursor: 'k1.12' }), 'k1.12');
-  const old = record();
-  delete old.data.cursor;
-  assert.equal(cursorOf(old), null); // a bundle from before delta sync: revalidate by ETag
-  assert.equal(cursorOf(null), null);
 });
 
 test('changes between two bundles (one downloaded again) read like a page of changes', () => {
