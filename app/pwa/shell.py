@@ -53,8 +53,10 @@ LAZY_FILES = frozenset(
         "icons/notes-maskable-512.png",
         "icons/notes-192.png",
         "manifest-discreet.webmanifest",
-        # Merging content deltas (issue #11): needed only online, when something changed.
+        # Keeping the guide current (issue #11): needed only online, never on a first visit.
+        "js/contentsync.js",
         "js/delta.js",
+        "js/updated.js",
     }
 )
 # Compressed once when read; images are compressed already.

@@ -84,12 +84,7 @@ function buildChrome() {
   const updateText = h('p', null, t('Update available'));
   const updateBtn = h('button', { type: 'button', class: 'primary' }, t('Update now'));
   const update = h('div', { class: 'update', hidden: true, role: 'status' }, updateText, updateBtn);
-  const updatedText = h('p', null, t('Guidance updated'));
-  const updatedList = h('ul');
-  const updatedClose = h('button', { type: 'button', class: 'secondary small', onclick: () => hideUpdated() }, t('Dismiss'));
-  // role=status: read out politely, never moves the focus away from what the person is doing.
-  const updated = h('div', { class: 'update content-updated', hidden: true, role: 'status', 'data-content-updated': '' }, updatedText, updatedList, updatedClose);
-  updatedList.addEventListener('click', (e) => e.target.closest('a') && hideUpdated());
+  const updated = h('div', { class: 'content-updated', role: 'status', 'data-content-updated': '' });
   const brand = h('a', { class: 'brand', href: '/' }, t('Homeward'));
   const wipe = h('button', { type: 'button', class: 'wipe-exit', 'data-wipe-exit': '', hidden: true, onclick: wipeAndExit }, t('Wipe and exit'));
   const header = h('header', { class: 'bar' }, brand, quickExitButton(), wipe, update, updated);
@@ -101,7 +96,7 @@ function buildChrome() {
     main.focus();
   });
   document.body.replaceChildren(skip, header, main, nav);
-  ui = { brand, main, nav, update, updateBtn, updateText, updated, updatedText, updatedList, updatedClose, skip, wipe, exit: header.querySelector('[data-quick-exit]') };
+  ui = { brand, main, nav, update, updateBtn, updateText, updated, skip, wipe, exit: header.querySelector('[data-quick-exit]') };
 }
 
 // The chrome is built once; its labels follow the UI language of every render.
@@ -112,36 +107,7 @@ function labelChrome() {
   ui.wipe.textContent = t('Wipe and exit');
   ui.updateText.textContent = t('Update available');
   ui.updateBtn.textContent = t('Update now');
-  ui.updatedText.textContent = t('Guidance updated');
-  ui.updatedClose.textContent = t('Dismiss');
-  ui.updatedClose.setAttribute('aria-label', t('Dismiss: {message}', { message: t('Guidance updated') }));
   ui.nav.setAttribute('aria-label', t('Main'));
-}
-
-// "Guidance updated": what changed in the language on screen, by the titles its reader sees
-// (a removed page by the title it had), in the header: nothing in the page being read or typed
-// in moves. Changes of later syncs join the list until the person dismisses it or opens one.
-let updatedNames = [];
-function showUpdated(locale, changes) {
-  if (!changes?.length) return;
-  if (ui.updated.dataset.locale !== locale) updatedNames = [];
-  const seen = new Set(changes.map((c) => `${c.type}:${c.slug}`));
-  updatedNames = [...updatedNames.filter((c) => !seen.has(`${c.type}:${c.slug}`)), ...changes];
-  const link = (c) => {
-    if (c.op === 'delete') return t('Removed: {title}', { title: c.title });
-    const href = c.type === 'item' ? paths.item(locale, c) : c.type === 'checklist' ? paths.checklist(locale, c.slug) : paths.glossary(locale, c.slug);
-    return h('a', { href }, h('bdi', null, c.title));
-  };
-  replaceChildren(
-    ui.updatedList,
-    updatedNames.map((c) => h('li', { 'data-changed': `${c.type}:${c.slug}` }, link(c))),
-  );
-  ui.updated.dataset.locale = locale;
-  ui.updated.hidden = false;
-}
-function hideUpdated() {
-  ui.updated.hidden = true;
-  updatedNames = [];
 }
 
 function offerUpdate(accept) {
@@ -274,7 +240,7 @@ export async function render({ quiet = false } = {}) {
   await languages.prepare(route, state); // catalog + <html lang dir> for this screen
   if (seq !== renderSeq) return;
   labelChrome();
-  if (!ui.updated.hidden && ui.updated.dataset.locale !== route.locale) hideUpdated();
+  if (ui.updated.dataset.locale !== route.locale) ui.updated.replaceChildren();
   const frag = document.createDocumentFragment();
   const title = await view(frag, ctx);
   const worker = await workerSignedIn();
@@ -297,8 +263,8 @@ export async function render({ quiet = false } = {}) {
   }
 }
 
-// Something the person is doing on this screen: a field focused or changed, a dialog open, or
-// reading further down than the top of the page.
+// Something the person is doing on this screen: a field focused or changed, a dialog open,
+// reading down the page.
 function workInProgress() {
   if (document.querySelector('dialog[open]')) return true;
   if (window.scrollY > 0) return true;
@@ -307,17 +273,22 @@ function workInProgress() {
   return [...ui.main.querySelectorAll('input, textarea, select')].some(edited);
 }
 
-// Every downloaded language is brought up to date (content.js: deltas, else a new download).
-// A change in the language on screen is announced ("Guidance updated") and shown at once,
-// unless that would destroy what the person is typing or choosing, or move the text they are
-// reading: then the screen stays as it is, and the next screen they open shows the new content
-// (it is already stored and active). Returns whether the server answered.
+// A change in the language on screen is announced and shown at once, unless that would destroy
+// what the person is typing or choosing, or move them: then the screen stays as it is, and the
+// next screen they open shows the new content (it is already stored and active).
+// Returns whether the server answered.
 async function refresh() {
-  if (!navigator.onLine) return false;
-  const { changed, updates, reached } = await content.revalidateAll();
+  if (!navigator.onLine || !(await store.bundleSummaries()).length) return false;
+  let sync;
+  try {
+    sync = await import('./contentsync.js'); // cached on first use
+  } catch {
+    return false;
+  }
+  const { changed, updates, reached } = await sync.syncAll();
   const route = router.parse();
   if (!route.locale || !changed.includes(route.locale)) return reached;
-  showUpdated(route.locale, updates[route.locale]);
+  if (updates[route.locale]?.length) (await import('./updated.js')).showUpdated(ui.updated, route.locale, updates[route.locale]);
   const version = String(content.bundle().version);
   if (workInProgress()) {
     ui.main.dataset.refreshDeferred = version;

@@ -1,8 +1,6 @@
-// Language bundles: downloaded once into IndexedDB, then kept current when online by pulling
-// only what changed (GET /api/v1/sync/content from the record's cursor, delta.js), or by a
-// new download when the server no longer knows the cursor (410). A record also holds its
-// language's UI catalog (/api/v1/i18n/{locale}) as `catalog` {etag, dir, messages, bytes}:
-// downloaded, revalidated with If-None-Match and removed with the bundle.
+// Language bundles: downloaded once into IndexedDB, kept current online by contentsync.js.
+// A record also holds its language's UI catalog (/api/v1/i18n/{locale}) as `catalog`
+// {etag, dir, messages, bytes}: downloaded, revalidated and removed with the bundle.
 
 import { buildIndex, htmlToText } from './search.js';
 import * as store from './store.js';
@@ -37,15 +35,15 @@ async function getJson(path, etag) {
   return { data: JSON.parse(text), etag: res.headers.get('ETag'), bytes: new Blob([text]).size };
 }
 
-async function fetchBundle(locale, etag) {
+export async function fetchBundle(locale, etag) {
   const got = await getJson(`/api/v1/content/${encodeURIComponent(locale)}`, etag);
   if (!got) return null;
   const { data } = got;
   if (!data || !Array.isArray(data.items)) throw new Error('Malformed bundle');
-  return { locale, version: data.version, cursor: data.cursor || null, etag: got.etag, bytes: got.bytes, fetched_at: new Date().toISOString(), data };
+  return { locale, version: data.version, etag: got.etag, bytes: got.bytes, fetched_at: new Date().toISOString(), data };
 }
 
-async function fetchCatalog(locale, etag) {
+export async function fetchCatalog(locale, etag) {
   const got = await getJson(`/api/v1/i18n/${encodeURIComponent(locale)}`, etag);
   if (!got) return null;
   const { data } = got;
@@ -54,13 +52,13 @@ async function fetchCatalog(locale, etag) {
 }
 
 // New bundle and/or catalog into a record; `bytes` counts both.
-function merge(old, got, catalog) {
+export function merge(old, got, catalog) {
   const cat = catalog || old?.catalog || null;
   const bundleBytes = got ? got.bytes : old.bytes - (old.catalog?.bytes || 0);
   return { ...(got || old), catalog: cat, bytes: bundleBytes + (cat?.bytes || 0) };
 }
 
-async function save(rec) {
+export async function save(rec) {
   await store.put('bundles', rec);
   remember(rec);
   return rec;
@@ -92,106 +90,13 @@ export async function catalogFor(locale) {
   return catalog;
 }
 
-// The merging code (delta.js) loads only when there is something to merge: a phone that is up
-// to date, as on a first visit, downloads nothing more (issue #13: the first visit's budget).
-const deltaCode = () => import('./delta.js');
-// Where a stored record stands in the change feed: set by the last page applied, else the
-// bundle's own cursor; none for a bundle stored by an app from before delta sync.
-const cursorOf = (rec) => rec?.cursor || rec?.data?.cursor || null;
-
-// Pages of changes after the record's cursor, each applied with its new cursor in one
-// IndexedDB transaction (a page is never half stored, and a record that moved meanwhile, in
-// another tab, is not written over). Returns {changed} when the record is current, {gone} when
-// the server no longer answers for the cursor (410, or 400: not a cursor it knows) and the
-// bundle must be downloaded again, {unsupported} for a server without delta sync.
-async function pullChanges(locale, since) {
-  const changed = [];
-  let delta = null;
-  const done = (more) => ({ ...more, changed: delta ? delta.collect(changed) : [] });
-  let cursor = since;
-  for (;;) {
-    const query = new URLSearchParams({ locale, since: cursor });
-    const res = await fetch(`/api/v1/sync/content?${query}`, { headers: { Accept: 'application/json' }, cache: 'no-store', credentials: 'omit' });
-    if (res.status === 410 || res.status === 400) return done({ gone: true });
-    if (res.status === 404 || res.status === 405) return done({ unsupported: true });
-    if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    const page = await res.json();
-    if (!page || !Array.isArray(page.changes) || typeof page.cursor !== 'string') throw new Error('Malformed changes');
-    if (!page.changes.length && page.cursor === cursor) return done({}); // up to date
-    delta ||= await deltaCode(); // before the transaction: it must not wait for the network
-    const applied = await store.tx(['bundles'], 'readwrite', async (os) => {
-      const rec = await os('bundles').get(locale);
-      if (!rec || cursorOf(rec) !== cursor) return null; // removed, or moved on meanwhile
-      const out = delta.applyPage(rec, page);
-      if (out.changed.length) out.record.bytes = bundleBytes(out.record.data) + (rec.catalog?.bytes || 0);
-      await os('bundles').put(out.record);
-      return out;
-    });
-    if (!applied) return done({});
-    remember(applied.record);
-    changed.push(...applied.changed);
-    cursor = page.cursor;
-    if (!page.has_more) return done({});
-  }
-}
-
-const bundleBytes = (data) => new Blob([JSON.stringify(data)]).size;
-
-// The in-memory copy follows what was stored (the screen and the search index read it).
-function remember(rec) {
+// The in-memory copy follows what was stored.
+export function remember(rec) {
   if (rec.locale === SOURCE) englishTerms = null;
   if (active && active.locale === rec.locale) {
     if (active.data !== rec.data) index = null;
     active = rec;
   }
-}
-
-// One stored language against the server: its content by deltas where it has a cursor, else
-// (a bundle from before delta sync, a server without it) by ETag; its catalog by ETag.
-// Returns what changed for the reader ([] if nothing), or null if the record went meanwhile.
-async function syncLocale(s) {
-  const catalogP = s.locale === SOURCE ? Promise.resolve(null) : fetchCatalog(s.locale, s.catalog_etag).catch(() => null);
-  const old = await store.get('bundles', s.locale);
-  if (!old) return null;
-  let changed = [];
-  let got = null;
-  const since = cursorOf(old);
-  const pulled = since ? await pullChanges(s.locale, since) : { unsupported: true, changed };
-  changed = pulled.changed;
-  if (pulled.gone) got = await fetchBundle(s.locale, null);
-  else if (pulled.unsupported) got = await fetchBundle(s.locale, s.etag);
-  const catalog = await catalogP;
-  if (got || catalog) {
-    const delta = got ? await deltaCode() : null;
-    const now = await store.get('bundles', s.locale);
-    if (!now) return null; // removed meanwhile
-    if (got) changed = delta.collect(changed, delta.changesBetween(now.data, got.data));
-    await save(merge(now, got, catalog));
-    if (catalog && !changed.length) changed = [{ type: 'catalog' }]; // the UI strings changed
-  }
-  return changed;
-}
-
-// Every stored language against the server. `changed`: the locales whose content or catalog
-// changed; `updates`: locale → what changed in its content ({type, slug, op, title, kind});
-// `reached`: whether the server answered at all (navigator.onLine says only that a network is
-// there, not that it reaches the server).
-export async function revalidateAll() {
-  const changed = [];
-  const updates = {};
-  let reached = false;
-  for (const s of await store.bundleSummaries()) {
-    try {
-      const got = await syncLocale(s);
-      reached = true;
-      if (!got?.length) continue;
-      changed.push(s.locale);
-      updates[s.locale] = got.filter((c) => c.type !== 'catalog');
-    } catch {
-      // Offline or server trouble: keep what we have and try again later.
-    }
-  }
-  return { changed, updates, reached };
 }
 
 export async function remove(locale) {

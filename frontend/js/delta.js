@@ -1,7 +1,7 @@
 // Content delta sync (GET /api/v1/sync/content): merging one page of changes into a stored
 // language record, and what changed between two bundles of a language. Pure functions (no
-// IndexedDB, no network, no DOM), tested in frontend/tests/delta.test.js; content.js stores.
-// Loaded only when there is something to merge, and cached then (app/pwa/shell.py LAZY_FILES).
+// IndexedDB, no network, no DOM), tested in frontend/tests/delta.test.js; contentsync.js
+// fetches and stores.
 
 // A change's type → the bundle's list and the key its entities are found by
 // (app/content/schemas.py: ContentChangeOut.slug is a glossary term's key).
@@ -26,7 +26,7 @@ export function collect(...lists) {
 
 const summary = (type, slug, op, doc) => ({ type, slug, op, title: titleOf(type, doc), ...(type === 'item' ? { kind: doc.kind } : {}) });
 
-// One page of changes applied to a record {locale, version, cursor, data, ...}: puts replace
+// One page of changes applied to a record {locale, version, data, ...}: puts replace
 // the entity with the same key where it stands (an item moved to another section or order
 // keeps one copy: the views sort and group by its fields) or are added at the end; deletes
 // remove it. Returns the new record (the input is not changed) and what really changed: a
@@ -55,7 +55,7 @@ export function applyPage(rec, page) {
   }
   data.cursor = page.cursor;
   if (Number.isInteger(page.version)) data.version = page.version;
-  return { record: { ...rec, version: data.version, cursor: page.cursor, data }, changed: collect(changed) };
+  return { record: { ...rec, version: data.version, data }, changed: collect(changed) };
 }
 
 // What changed from one bundle of a language to another (a bundle downloaded again): the same

@@ -1,6 +1,5 @@
 // Minimal promise wrapper around IndexedDB. Everything Homeward keeps lives here, on the device only:
-//   bundles: {locale, version, cursor, etag, bytes, fetched_at, data, catalog}   one language per record
-//            (catalog: UI strings; cursor: where its content stands in the change feed, delta.js)
+//   bundles: {locale, version, etag, bytes, fetched_at, data, catalog}   one language per record (catalog: UI strings)
 //   meta:    {key, value}                                       preferences, locale list, markers
 //   steps:   {id: "<checklist>/<item>", done, at}               the user's own ticks ("my steps")
 // Outreach workers' case data is NOT here: it lives encrypted in its own database (cases/vault.js).

@@ -41,7 +41,7 @@ STORED = """(locale) => new Promise((resolve, reject) => {
     get.onsuccess = () => {
       const r = get.result;
       const tool = r && r.data.items.find((i) => i.slug === 'tool-7-1');
-      resolve(r && { cursor: r.cursor || r.data.cursor, version: r.version,
+      resolve(r && { cursor: r.data.cursor, version: r.version,
                      stale: tool.stale, body: tool.body_html, etag: r.etag });
       open.result.close();
     };

@@ -20,7 +20,7 @@ STORED = """() => new Promise((resolve, reject) => {
       const r = get.result;
       resolve(r && {
         etag: r.etag, version: r.version, bytes: r.bytes, items: r.data.items.length,
-        cursor: r.cursor || r.data.cursor || null,
+        cursor: r.data.cursor || null,
       });
       open.result.close();
     };
@@ -34,7 +34,6 @@ WITHOUT_CURSOR = """(etag) => new Promise((resolve) => {
     const store = tx.objectStore('bundles');
     store.get('en').onsuccess = (e) => {
       const r = e.target.result;
-      delete r.cursor;
       delete r.data.cursor;
       r.data.items[0] = { ...r.data.items[0], title: 'An older title' };
       store.put({ ...r, etag: etag });
