@@ -53,8 +53,7 @@ LAZY_FILES = frozenset(
         "icons/notes-maskable-512.png",
         "icons/notes-192.png",
         "manifest-discreet.webmanifest",
-        # Keeping the guide current (issue #11): needed only online, never on a first visit.
-        "js/contentsync.js",
+        # Merging content changes and saying so (issue #11): only once something changed.
         "js/delta.js",
         "js/updated.js",
     }

@@ -278,17 +278,13 @@ function workInProgress() {
 // next screen they open shows the new content (it is already stored and active).
 // Returns whether the server answered.
 async function refresh() {
-  if (!navigator.onLine || !(await store.bundleSummaries()).length) return false;
-  let sync;
-  try {
-    sync = await import('./contentsync.js'); // cached on first use
-  } catch {
-    return false;
-  }
-  const { changed, updates, reached } = await sync.syncAll();
+  if (!navigator.onLine) return false;
+  const { changed, updates, reached } = await content.revalidateAll();
   const route = router.parse();
   if (!route.locale || !changed.includes(route.locale)) return reached;
-  if (updates[route.locale]?.length) (await import('./updated.js')).showUpdated(ui.updated, route.locale, updates[route.locale]);
+  if (updates[route.locale]?.length) {
+    import('./updated.js').then((m) => m.showUpdated(ui.updated, route.locale, updates[route.locale])).catch(() => {});
+  }
   const version = String(content.bundle().version);
   if (workInProgress()) {
     ui.main.dataset.refreshDeferred = version;

@@ -1,7 +1,7 @@
 // Content delta sync (GET /api/v1/sync/content): merging one page of changes into a stored
 // language record, and what changed between two bundles of a language. Pure functions (no
-// IndexedDB, no network, no DOM), tested in frontend/tests/delta.test.js; contentsync.js
-// fetches and stores.
+// IndexedDB, no network, no DOM), tested in frontend/tests/delta.test.js; content.js fetches
+// and stores. Loaded only when there is something to merge (app/pwa/shell.py LAZY_FILES).
 
 // A change's type → the bundle's list and the key its entities are found by
 // (app/content/schemas.py: ContentChangeOut.slug is a glossary term's key).

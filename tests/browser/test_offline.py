@@ -158,6 +158,14 @@ def test_worker_screens_are_cached_on_first_use_not_for_readers(
         arg=len(expected),
     )
     assert sorted(page.evaluate(LAZY_KEYS)) == expected
+    # What a returning visit does once the server has answered (the guide brought up to date,
+    # the field features kept offline, the contacts directory refreshed) has finished before
+    # the network goes: a request cut off would be a console error this test is not about.
+    page.wait_for_function(
+        """() => localStorage.getItem('hw-field-kept') === '1'
+              && performance.getEntriesByType('resource')
+                   .some((e) => e.name.endsWith('/api/v1/contacts'))"""
+    )
     context.set_offline(True)  # offline, each one comes from the service worker's cache
     for e in lazy:
         assert page.evaluate("(u) => fetch(u).then((r) => r.ok)", e["url"]) is True, e["url"]
