@@ -306,16 +306,20 @@ def cases_purge() -> None:
     than HOMEWARD_CLOSED_CASE_SERVER_DAYS; sync bookkeeping, the change feed's superseded
     rows and worker removals older than HOMEWARD_SYNC_RETENTION_DAYS; sessions that can no
     longer be used and stale sign-in throttles. Devices drop closed cases after
-    HOMEWARD_CLOSED_CASE_DEVICE_DAYS on their next sync."""
+    HOMEWARD_CLOSED_CASE_DEVICE_DAYS on their next sync. The content change feed keeps the
+    newest change of each entity and locale, and removals for HOMEWARD_SYNC_RETENTION_DAYS
+    (a phone with an older cursor downloads its bundle again)."""
     from app.accounts.service import prune_sessions
     from app.cases.service import prune_removals, purge_closed_cases
     from app.cases.sync.pull import prune_bookkeeping
+    from app.content.feed import compact_feed
 
     settings = get_settings()
     with Session(get_engine()) as session:
         cases = purge_closed_cases(session, settings.closed_case_server_days)
         records = prune_bookkeeping(session, settings.sync_retention_days)
         records["case_removals"] = prune_removals(session, settings.sync_retention_days)
+        records |= compact_feed(session, settings.sync_retention_days)
         records |= prune_sessions(session, settings)
     details = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in records.items())
     typer.echo(f"purged {cases} case(s); pruned {details}")

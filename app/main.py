@@ -1,9 +1,12 @@
 """The application factory: middleware, error handlers, routers."""
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from app.accounts.admin_routes import router as accounts_admin_router
 from app.accounts.routes import router as accounts_router
@@ -13,6 +16,7 @@ from app.cases.service import record_guidance_change
 from app.cases.sync.routes import router as case_sync_router
 from app.content.admin_routes import router as content_admin_router
 from app.content.bundles import BundleCache
+from app.content.notify import ContentListener, is_postgresql
 from app.content.routes import bundle_fast_path
 from app.content.routes import router as content_router
 from app.content.write import guidance_listeners
@@ -35,6 +39,21 @@ def wire_parts() -> None:
         guidance_listeners.append(record_guidance_change)
 
 
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """On PostgreSQL, each process listens for publishes made by any process (notify.py), so
+    that it serves the new bundle at once."""
+    engine = get_engine()
+    listener = None
+    if is_postgresql(engine):
+        cache: BundleCache = app.state.bundle_cache
+        listener = ContentListener(engine, cache.invalidate, cache.listening)
+        await run_in_threadpool(listener.start)  # listening before the first request
+    yield
+    if listener is not None:
+        listener.stop()
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     logging.basicConfig(level=settings.log_level.upper())
@@ -48,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # served; read it with any OpenAPI viewer (docs/SECURITY.md).
         docs_url=None,
         redoc_url=None,
+        lifespan=lifespan,
     )
     app.state.bundle_cache = BundleCache(
         lambda: Session(get_engine()),

@@ -56,6 +56,10 @@ def test_upgrade_seed_current_and_create_user(run) -> None:  # type: ignore[no-u
     )  # fmt: skip
     assert again.returncode == 1 and "already exists" in again.stderr
 
+    purged = run("cases", "purge")  # the content feed is compacted with the case feed
+    assert purged.returncode == 0, purged.stderr
+    assert "content changes" in purged.stdout and "content removals" in purged.stdout
+
     down = run("db", "downgrade", "base")
     assert down.returncode == 0 and "database at None" in down.stdout
 

@@ -105,6 +105,7 @@ def test_publish_reaches_phones_as_a_small_delta(client: TestClient, session: Se
     assert [(c["type"], c["slug"], c["op"]) for c in en["changes"]] == [("item", "tool-7-1", "put")]
     assert "at least 45 days" in en["changes"][0]["data"]["body_html"]
     assert en["has_more"] is False and en["cursor"] == after.json()["cursor"]
+    assert en["version"] == after.json()["version"]
     assert (
         len(
             client.get(

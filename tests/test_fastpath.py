@@ -66,3 +66,40 @@ def test_shell_from_memory(client: TestClient) -> None:
     assert client.head("/static/js/app.js").status_code == 200
     assert client.get("/static/nope.js").status_code == 404
     assert client.get("/api/v1/nope").headers["content-type"] == "application/problem+json"
+
+
+def test_a_version_read_before_a_heard_publish_is_not_trusted(session: Session) -> None:
+    """Issue #11 (app/content/notify.py): a process that hears every publish trusts its
+    version read for longer than the TTL, but never one read before a publish it heard of,
+    and reads it again whenever its listener (re)connects."""
+    loads: list[int] = []
+
+    class Counting:
+        def __enter__(self) -> Session:
+            loads.append(1)
+            if heard_during_load:
+                cache.invalidate()  # the notification arrives while the version is read
+            return session
+
+        def __exit__(self, *exc: object) -> None:
+            return None
+
+    heard_during_load = False
+    cache = BundleCache(Counting, source_locale="en", version_ttl=0.000001, max_age=300)
+    cache.get("fr")
+    assert cache.fresh("fr") is None  # TTL over: without a listener, the version is re-read
+    cache.listening(True)
+    assert cache.fresh("fr") is None  # (re)connected: read once, publishes may be missed
+    cache.get("fr")
+    assert cache.fresh("fr") is not None  # heard nothing since: trusted beyond the TTL
+    cache.invalidate()  # a publish heard
+    assert cache.fresh("fr") is None
+    heard_during_load = True
+    entry = cache.get("fr")  # read, but a publish was heard meanwhile: served, not trusted
+    assert entry is not None and cache.fresh("fr") is None
+    heard_during_load = False
+    cache.get("fr")
+    assert cache.fresh("fr") is not None
+    cache.listening(False)  # lost: back to the TTL
+    assert cache.fresh("fr") is None
+    assert len(loads) == 4

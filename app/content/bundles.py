@@ -36,6 +36,8 @@ from app.i18n import locales as i18n
 # Bundles kept per process: one per locale served (variants share their parent's), bounded
 # all the same so that no request pattern can grow memory without limit.
 MAX_CACHED_BUNDLES = 32
+# While this process hears every publish (notify.py), how long a version read is trusted.
+LISTENING_TTL = 60.0
 
 
 def build_bundle(session: Session, locale: str, source_locale: str, version: int) -> Bundle:
@@ -106,7 +108,10 @@ class BundleCache:
 
     The content version is read from the database at most once per ``version_ttl`` seconds
     (0: on every request), and at once after a write made by this process: a request on
-    the hot path normally costs no query at all. Other processes learn of a publish within
+    the hot path normally costs no query at all. On PostgreSQL every process listens for
+    publishes (notify.py) and re-reads the version at once after any, wherever it was made;
+    the version is then trusted for up to ``LISTENING_TTL`` (a safety net for a notification
+    lost without a word). Without a listener, other processes learn of it within
     ``version_ttl``."""
 
     def __init__(
@@ -125,6 +130,9 @@ class BundleCache:
         self._served: dict[str, str] = {}  # requested locale -> served locale
         self._version: int | None = None
         self._version_read_at = 0.0
+        self._listening = False
+        # Moves on every invalidation: a version read before one must not be trusted after it.
+        self._generation = 0
         self._lock = threading.Lock()
         # One build at a time per locale (striped): after a publish, fifty requests for the
         # same bundle wait for one build instead of making fifty.
@@ -133,12 +141,24 @@ class BundleCache:
         version_listeners.append(lambda: (method := invalidate()) and method())
 
     def invalidate(self) -> None:
-        """The version may have changed (this process wrote content)."""
+        """The version may have changed (this process wrote content, or another one did)."""
+        self._generation += 1
         self._version = None
+
+    def listening(self, on: bool) -> None:
+        """Whether this process hears every publish (notify.py). Either way the version is
+        read again: a publish may have been missed while the listener was not connected."""
+        self._listening = on
+        self.invalidate()
+
+    def _ttl(self) -> float:
+        if self._listening and self._version_ttl > 0:
+            return max(self._version_ttl, LISTENING_TTL)
+        return self._version_ttl
 
     def fresh(self, locale: str) -> EncodedBundle | None:
         """The cached bundle if it is known to be current, without touching the database."""
-        if self._version is None or time.monotonic() - self._version_read_at > self._version_ttl:
+        if self._version is None or time.monotonic() - self._version_read_at > self._ttl():
             return None
         served = self._served.get(locale)
         entry = self._entries.get(served) if served else None
@@ -156,9 +176,11 @@ class BundleCache:
             return self._load(locale)
 
     def _load(self, locale: str) -> EncodedBundle:
+        generation = self._generation
         with self._open_session() as session:
             version = current_version(session)
-            self._version, self._version_read_at = version, time.monotonic()
+            if generation == self._generation:  # else a publish was announced meanwhile
+                self._version, self._version_read_at = version, time.monotonic()
             served = self._served.get(locale)
             if served is None:
                 available = available_locales(session, self._source_locale)

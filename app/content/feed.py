@@ -14,10 +14,12 @@ back to it, and the translations it makes stale, without the writer naming them.
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import func
+from sqlalchemy import delete, func, update
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from app.content.locales import available_locales
@@ -29,6 +31,7 @@ from app.content.resolver import (
     published_terms,
 )
 from app.core.errors import AppError, Gone
+from app.core.models import utcnow
 from app.i18n import _
 
 CURSOR_EPOCH = "k1"
@@ -104,6 +107,7 @@ def record_changes(session: Session, seq: int, source_locale: str) -> int:
 class ChangePage:
     changes: list[dict[str, Any]]
     cursor: str
+    version: int  # the content version the changes bring the reader to (the bundle's)
     has_more: bool
 
 
@@ -183,4 +187,51 @@ def read_changes(
             }
         )
     cursor_seq = rows[-1][2] if has_more else max(head, since)
-    return ChangePage(changes=changes, cursor=make_cursor(cursor_seq), has_more=has_more)
+    return ChangePage(
+        changes=changes, cursor=make_cursor(cursor_seq), version=cursor_seq, has_more=has_more
+    )
+
+
+# --- compaction ---------------------------------------------------------------------------
+
+
+def compact_feed(session: Session, older_than_days: int) -> dict[str, int]:
+    """Keeps the feed from growing forever (run by ``homeward cases purge``, beside the case
+    feed's prune).
+
+    - Superseded rows go, whatever their age: a read takes each entity's latest sequence
+      number after the cursor, so every cursor gets the same answer without them.
+    - Removals older than the window go too (an entity unpublished long ago would otherwise
+      stay in the feed for ever). A cursor from before one of them could no longer learn of
+      that removal, so ``min_valid_seq`` moves up to the newest removal dropped: such a
+      cursor gets 410 and its phone downloads the bundle again."""
+    cutoff = utcnow() - timedelta(days=older_than_days)
+    newer = aliased(ContentChange)
+    latest = (
+        select(func.max(newer.seq))
+        .where(
+            newer.locale == ContentChange.locale,
+            newer.entity_kind == ContentChange.entity_kind,
+            newer.entity_key == ContentChange.entity_key,
+        )
+        .scalar_subquery()
+    )
+    superseded = session.execute(
+        delete(ContentChange).where(col(ContentChange.seq) < latest)
+    ).rowcount
+    old_removal = (col(ContentChange.op) == "delete") & (col(ContentChange.created_at) < cutoff)
+    floor = session.exec(select(func.max(ContentChange.seq)).where(old_removal)).one()
+    removals = 0
+    if floor is not None:
+        # Raised before the rows go, in the same transaction: no reader sees the feed
+        # without them while an older cursor is still accepted.
+        session.execute(
+            update(ContentState)
+            .where(col(ContentState.id) == 1, col(ContentState.min_valid_seq) < floor)
+            .values(min_valid_seq=floor)
+        )
+        removals = session.execute(
+            delete(ContentChange).where(old_removal, col(ContentChange.seq) <= floor)
+        ).rowcount
+    session.commit()
+    return {"content_changes": int(superseded or 0), "content_removals": int(removals or 0)}

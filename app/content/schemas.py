@@ -96,6 +96,9 @@ class ContentChangeOut(BaseModel):
 class ContentDelta(BaseModel):
     changes: list[ContentChangeOut]
     cursor: str
+    # The bundle `version` a phone holds once it has applied this page (what its readers'
+    # feedback names); the cursor stays opaque to the phone.
+    version: int
     has_more: bool
 
 

@@ -45,6 +45,7 @@ from app.content.models import (
     TranslationFields,
     TranslationStatus,
 )
+from app.content.notify import notify_published
 from app.core.errors import AppError, Conflict, Forbidden, NotFound
 from app.core.models import as_utc, utcnow
 from app.core.schemas import MULTILINE_TEXT, PLAIN_TEXT, SLUG_PATTERN
@@ -319,10 +320,12 @@ def content_changed(
     """Every writer calls this after changing published content, in its transaction: the
     version moves on (under the content_state row lock), every locale whose resolved view
     changed gets a change in the content feed numbered by it (feed.py), this process's caches
-    hear of it on commit, and cases whose checklists' guidance changed are told. Returns the
-    templates whose guidance changed."""
+    hear of it on commit (every other process's too, on PostgreSQL: notify.py), and cases
+    whose checklists' guidance changed are told. Returns the templates whose guidance
+    changed."""
     seq = bump_content_version(session)
     record_changes(session, seq, source_locale)
+    notify_published(session, seq)  # the other processes' caches, at commit (notify.py)
     if not event.contains(session, "after_commit", _content_committed):
         event.listen(session, "after_commit", _content_committed, once=True)
     after = all_guidance_hashes(session, source_locale)

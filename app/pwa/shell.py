@@ -53,6 +53,9 @@ LAZY_FILES = frozenset(
         "icons/notes-maskable-512.png",
         "icons/notes-192.png",
         "manifest-discreet.webmanifest",
+        # Merging content changes and saying so (issue #11): only once something changed.
+        "js/delta.js",
+        "js/updated.js",
     }
 )
 # Compressed once when read; images are compressed already.

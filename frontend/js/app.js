@@ -84,9 +84,10 @@ function buildChrome() {
   const updateText = h('p', null, t('Update available'));
   const updateBtn = h('button', { type: 'button', class: 'primary' }, t('Update now'));
   const update = h('div', { class: 'update', hidden: true, role: 'status' }, updateText, updateBtn);
+  const updated = h('div', { class: 'content-updated', role: 'status', 'data-content-updated': '' });
   const brand = h('a', { class: 'brand', href: '/' }, t('Homeward'));
   const wipe = h('button', { type: 'button', class: 'wipe-exit', 'data-wipe-exit': '', hidden: true, onclick: wipeAndExit }, t('Wipe and exit'));
-  const header = h('header', { class: 'bar' }, brand, quickExitButton(), wipe, update);
+  const header = h('header', { class: 'bar' }, brand, quickExitButton(), wipe, update, updated);
   const main = h('main', { id: 'main', tabindex: '-1' });
   const nav = h('nav', { class: 'tabs', 'aria-label': t('Main'), hidden: true }, h('ul'));
   const skip = h('a', { class: 'skip', href: '#main' }, t('Skip to content'));
@@ -95,7 +96,7 @@ function buildChrome() {
     main.focus();
   });
   document.body.replaceChildren(skip, header, main, nav);
-  ui = { brand, main, nav, update, updateBtn, updateText, skip, wipe, exit: header.querySelector('[data-quick-exit]') };
+  ui = { brand, main, nav, update, updateBtn, updateText, updated, skip, wipe, exit: header.querySelector('[data-quick-exit]') };
 }
 
 // The chrome is built once; its labels follow the UI language of every render.
@@ -250,6 +251,7 @@ export async function render({ quiet = false } = {}) {
   await languages.prepare(route, state); // catalog + <html lang dir> for this screen
   if (seq !== renderSeq) return;
   labelChrome();
+  if (ui.updated.dataset.locale !== route.locale) ui.updated.replaceChildren();
   const frag = document.createDocumentFragment();
   const title = await view(frag, ctx);
   const worker = await workerSignedIn();
@@ -272,23 +274,28 @@ export async function render({ quiet = false } = {}) {
   }
 }
 
-// Something the person is doing on this screen: a field focused or changed, a dialog open.
+// Something the person is doing on this screen: a field focused or changed, a dialog open,
+// reading down the page.
 function workInProgress() {
   if (document.querySelector('dialog[open]')) return true;
+  if (window.scrollY > 0) return true;
   const a = document.activeElement;
   if (a && a !== ui.main && ui.main.contains(a) && a.matches('input, textarea, select')) return true;
   return [...ui.main.querySelectorAll('input, textarea, select')].some(edited);
 }
 
-// A changed bundle or catalog of the language on screen is shown at once, unless that would
-// destroy what the person is typing or choosing, or move them: then the screen stays as it
-// is, and the next screen they open shows the new content (it is already stored and active).
+// A change in the language on screen is announced and shown at once, unless that would destroy
+// what the person is typing or choosing, or move them: then the screen stays as it is, and the
+// next screen they open shows the new content (it is already stored and active).
 // Resolves to whether the server answered.
 async function refresh() {
   if (!navigator.onLine) return false;
-  const { changed, reached } = await content.revalidateAll();
+  const { changed, updates, reached } = await content.revalidateAll();
   const route = router.parse();
   if (!route.locale || !changed.includes(route.locale)) return reached;
+  if (updates[route.locale]?.length) {
+    import('./updated.js').then((m) => m.showUpdated(ui.updated, route.locale, updates[route.locale])).catch(() => {});
+  }
   const version = String(content.bundle().version);
   if (workInProgress()) {
     ui.main.dataset.refreshDeferred = version;
@@ -319,6 +326,8 @@ async function boot() {
       if (!(await refresh())) return;
       if (returning) await keepFieldOffline();
       if (returning || (await store.all('feedback')).length) await (await import('./field/sync.js')).onOnline();
+    } catch {
+      // The connection went meanwhile: the next `online` event tries again.
     } finally {
       ui.main.dataset.connected = String(++rounds);
     }

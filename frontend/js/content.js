@@ -1,6 +1,8 @@
-// Language bundles: downloaded once into IndexedDB, revalidated with If-None-Match when online.
-// A record also holds its language's UI catalog (/api/v1/i18n/{locale}) as `catalog`
-// {etag, dir, messages, bytes}: downloaded, revalidated and removed with the bundle.
+// Language bundles: downloaded once into IndexedDB, then kept current when online with what
+// changed after their cursor (GET /api/v1/sync/content, merged by delta.js), or downloaded
+// again when the server no longer knows the cursor (410). A record also holds its language's
+// UI catalog (/api/v1/i18n/{locale}) as `catalog` {etag, dir, messages, bytes}: downloaded,
+// revalidated with If-None-Match and removed with the bundle.
 
 import { buildIndex, htmlToText } from './search.js';
 import * as store from './store.js';
@@ -60,11 +62,7 @@ function merge(old, got, catalog) {
 
 async function save(rec) {
   await store.put('bundles', rec);
-  if (rec.locale === SOURCE) englishTerms = null;
-  if (active && active.locale === rec.locale) {
-    if (active.data !== rec.data) index = null;
-    active = rec;
-  }
+  remember(rec);
   return rec;
 }
 
@@ -94,26 +92,98 @@ export async function catalogFor(locale) {
   return catalog;
 }
 
-// Checks every downloaded bundle and its catalog; returns the locales where either changed.
-// Every stored language against the server. `reached`: whether the server answered at all
-// (navigator.onLine says only that a network is there, not that it reaches the server).
+// The in-memory copy follows what was stored.
+function remember(rec) {
+  if (rec.locale === SOURCE) englishTerms = null;
+  if (active && active.locale === rec.locale) {
+    if (active.data !== rec.data) index = null;
+    active = rec;
+  }
+}
+
+// None in a bundle stored by an app from before delta sync.
+const cursorOf = (rec) => rec?.data?.cursor || null;
+const bundleBytes = (data) => new Blob([JSON.stringify(data)]).size;
+const deltaCode = () => import('./delta.js'); // only once something changed (issue #13)
+
+// Each page applied with its cursor in one IndexedDB transaction, onto the record it was asked
+// for (another tab may have moved it on). {gone}: the server no longer answers for the cursor
+// (410, or 400: not a cursor it knows); {unsupported}: a server without delta sync.
+async function pullChanges(locale, since) {
+  const changed = [];
+  let delta = null;
+  const done = (more) => ({ ...more, changed: delta ? delta.collect(changed) : [] });
+  let cursor = since;
+  for (;;) {
+    const query = new URLSearchParams({ locale, since: cursor });
+    const res = await fetch(`/api/v1/sync/content?${query}`, { headers: { Accept: 'application/json' }, cache: 'no-store', credentials: 'omit' });
+    if (res.status === 410 || res.status === 400) return done({ gone: true });
+    if (res.status === 404 || res.status === 405) return done({ unsupported: true });
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    const page = await res.json();
+    if (!page || !Array.isArray(page.changes) || typeof page.cursor !== 'string') throw new Error('Malformed changes');
+    if (!page.changes.length && page.cursor === cursor) return done({}); // up to date
+    delta ||= await deltaCode(); // not inside the transaction: it would commit meanwhile
+    const applied = await store.tx(['bundles'], 'readwrite', async (os) => {
+      const rec = await os('bundles').get(locale);
+      if (!rec || cursorOf(rec) !== cursor) return null; // removed, or moved on meanwhile
+      const out = delta.applyPage(rec, page);
+      if (out.changed.length) out.record.bytes = bundleBytes(out.record.data) + (rec.catalog?.bytes || 0);
+      await os('bundles').put(out.record);
+      return out;
+    });
+    if (!applied) return done({});
+    remember(applied.record);
+    changed.push(...applied.changed);
+    cursor = page.cursor;
+    if (!page.has_more) return done({});
+  }
+}
+
+// One language: its content by deltas where it can, else by ETag; its catalog by ETag.
+// Returns what changed for the reader, or null if the record went meanwhile.
+async function syncLocale(s) {
+  const catalogP = s.locale === SOURCE ? Promise.resolve(null) : fetchCatalog(s.locale, s.catalog_etag).catch(() => null);
+  const old = await store.get('bundles', s.locale);
+  if (!old) return null;
+  let changed = [];
+  let got = null;
+  const since = cursorOf(old);
+  const pulled = since ? await pullChanges(s.locale, since) : { unsupported: true, changed };
+  changed = pulled.changed;
+  if (pulled.gone) got = await fetchBundle(s.locale, null);
+  else if (pulled.unsupported) got = await fetchBundle(s.locale, s.etag);
+  const catalog = await catalogP;
+  if (got || catalog) {
+    const delta = got ? await deltaCode() : null;
+    const now = await store.get('bundles', s.locale);
+    if (!now) return null; // removed meanwhile
+    if (got) changed = delta.collect(changed, delta.changesBetween(now.data, got.data));
+    await save(merge(now, got, catalog));
+    if (catalog && !changed.length) changed = [{ type: 'catalog' }]; // the UI strings changed
+  }
+  return changed;
+}
+
+// Every stored language. `changed`: locales whose content or catalog changed; `updates`: locale
+// → what changed in its content (delta.js); `reached`: whether the server answered at all
+// (navigator.onLine says only that a network is there).
 export async function revalidateAll() {
   const changed = [];
+  const updates = {};
   let reached = false;
   for (const s of await store.bundleSummaries()) {
     try {
-      const [got, catalog] = await Promise.all([fetchBundle(s.locale, s.etag), s.locale === SOURCE ? null : fetchCatalog(s.locale, s.catalog_etag).catch(() => null)]);
+      const got = await syncLocale(s);
       reached = true;
-      if (!got && !catalog) continue;
-      const old = await store.get('bundles', s.locale);
-      if (!old) continue; // removed meanwhile
-      await save(merge(old, got, catalog));
+      if (!got?.length) continue;
       changed.push(s.locale);
+      updates[s.locale] = got.filter((c) => c.type !== 'catalog');
     } catch {
       // Offline or server trouble: keep what we have and try again later.
     }
   }
-  return { changed, reached };
+  return { changed, updates, reached };
 }
 
 export async function remove(locale) {

@@ -1,10 +1,10 @@
-"""The bundle lives in IndexedDB and is revalidated with its ETag on app open and when the
-device comes back online; a changed bundle replaces the stored one."""
-
-from typing import Any
+"""The bundle lives in IndexedDB and is kept current on app open and when the device comes
+back online: by the changes after its cursor (GET /api/v1/sync/content, nothing downloaded
+when nothing changed), and by ETag revalidation only for a bundle that has no cursor (stored
+by an app from before delta sync)."""
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, Response, expect
+from playwright.sync_api import BrowserContext, Page, Request, Response, expect
 
 from tests.browser.conftest import LiveServer
 from tests.browser.helpers import first_run, go_offline, wait_sw_activated, wait_view
@@ -20,52 +20,73 @@ STORED = """() => new Promise((resolve, reject) => {
       const r = get.result;
       resolve(r && {
         etag: r.etag, version: r.version, bytes: r.bytes, items: r.data.items.length,
+        cursor: r.data.cursor || null,
       });
       open.result.close();
     };
   };
 })"""
 
-SET_ETAG = """(etag) => new Promise((resolve) => {
+WITHOUT_CURSOR = """(etag) => new Promise((resolve) => {
   const open = indexedDB.open('homeward');
   open.onsuccess = () => {
     const tx = open.result.transaction('bundles', 'readwrite');
     const store = tx.objectStore('bundles');
-    store.get('en').onsuccess = (e) => store.put({ ...e.target.result, etag: etag });
+    store.get('en').onsuccess = (e) => {
+      const r = e.target.result;
+      delete r.data.cursor;
+      r.data.items[0] = { ...r.data.items[0], title: 'An older title' };
+      store.put({ ...r, etag: etag });
+    };
     tx.oncomplete = () => { open.result.close(); resolve(); };
   };
 })"""
 
 
-def is_bundle(r: Response) -> bool:
+def is_bundle(r: Request | Response) -> bool:
     return r.url.endswith("/api/v1/content/en")
 
 
-def test_bundle_stored_and_revalidated(
-    context: BrowserContext, page: Page, live_server: LiveServer, en_bundle: dict[str, Any]
+def is_delta(r: Request | Response) -> bool:
+    return "/api/v1/sync/content?locale=en" in r.url
+
+
+def test_bundle_stored_and_kept_current(
+    context: BrowserContext, page: Page, live_server: LiveServer
 ) -> None:
     first_run(page)
     wait_sw_activated(page)
-    served = live_server.get("/api/v1/content/en")  # now: other tests may have published
-    etag = served.headers["etag"]
+    served = live_server.get("/api/v1/content/en")
     stored = page.evaluate(STORED)
-    assert stored["etag"] == etag and stored["version"] == served.json()["version"]
-    assert stored["items"] == len(en_bundle["items"]) and stored["bytes"] > 0
+    assert stored["etag"] == served.headers["etag"]
+    assert stored["version"] == served.json()["version"]
+    assert stored["cursor"] == served.json()["cursor"]
+    assert stored["items"] == len(served.json()["items"]) and stored["bytes"] > 0
 
-    # App open: a conditional request, answered 304 (nothing downloaded again).
-    with page.expect_response(is_bundle) as info:
+    # App open: what changed after the stored cursor (nothing), and no bundle downloaded.
+    bundles: list[Request] = []
+    page.on("request", lambda r: bundles.append(r) if is_bundle(r) else None)
+    with page.expect_response(is_delta) as info:
         page.reload()
     response = info.value
-    assert response.request.headers.get("if-none-match") == etag
-    assert response.status == 304
+    assert f"since={stored['cursor']}" in response.url
+    assert response.status == 200 and response.json()["changes"] == []
+    wait_view(page, "home")
+    assert bundles == []
 
-    # Back online after being offline: revalidated again; a changed ETag means a new bundle.
-    page.evaluate(SET_ETAG, '"stale"')
+    # A bundle stored by an app from before delta sync (no cursor, and one older title):
+    # revalidated by its ETag once back online; a changed ETag means a new bundle, which has a
+    # cursor for next time, and what it changed is shown at once and named.
+    page.evaluate(WITHOUT_CURSOR, '"stale"')
     go_offline(context)
     page.reload()
     wait_view(page, "home")
     with page.expect_response(is_bundle) as info:
         context.set_offline(False)
     assert info.value.status == 200
+    assert info.value.request.headers.get("if-none-match") == '"stale"'
     expect(page.locator("main[data-refreshed]")).to_be_attached()
-    assert page.evaluate(STORED)["etag"] == etag
+    title = served.json()["items"][0]["title"]
+    expect(page.locator("[data-content-updated] li")).to_have_text([title])
+    again = page.evaluate(STORED)
+    assert again["etag"] == served.headers["etag"] and again["cursor"] == served.json()["cursor"]

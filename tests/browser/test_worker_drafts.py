@@ -57,11 +57,14 @@ def change_guide(live_server: LiveServer) -> Iterator[Callable[[str], None]]:
 
 
 def revalidate_and_sync(page: Page) -> None:
-    """What coming back online does: revalidate the bundles and sync. Waits for both."""
+    """What coming back online does: bring the bundles up to date (a content delta) and sync.
+    Waits for both."""
     main = page.locator("main")
     last = page.locator("[data-last-sync]")
     before = (last.get_attribute("data-last-sync") or "") if last.count() else None
-    with page.expect_response(lambda r: r.url.endswith("/api/v1/content/en") and r.status == 200):
+    with page.expect_response(
+        lambda r: "/api/v1/sync/content?locale=en" in r.url and r.status == 200
+    ):
         page.evaluate(ONLINE)
     expect(main).to_have_attribute("data-refresh-deferred", re.compile(r"^\d+$"))
     if before is not None:  # a screen with the sync panel
