@@ -10,6 +10,7 @@ from sqlmodel import Session
 from app.content.bundles import BundleCache
 from app.content.models import ContentItemTranslation
 from app.content.write import edit_text
+from app.core.config import get_settings
 
 IGNORED = {"date"}
 
@@ -63,6 +64,13 @@ def test_shell_from_memory(client: TestClient) -> None:
     page = client.get("/fr/pages/x")
     assert page.headers["content-type"].startswith("text/html")
     assert "default-src 'self'" in page.headers["content-security-policy"]
-    assert client.head("/static/js/app.js").status_code == 200
+    head = client.head("/static/js/app.js", headers={"Accept-Encoding": "br"})
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["content-length"] == js.headers["content-length"]
+    assert head.headers["x-content-type-options"] == "nosniff"
+    # A request with a body is not the fast path's: the body limit still answers it.
+    limit = get_settings().max_body_bytes
+    too_big = client.request("GET", "/static/js/app.js", content=b"x" * (limit + 1))
+    assert too_big.status_code == 413
     assert client.get("/static/nope.js").status_code == 404
     assert client.get("/api/v1/nope").headers["content-type"] == "application/problem+json"
