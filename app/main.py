@@ -48,6 +48,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # served; read it with any OpenAPI viewer (docs/SECURITY.md).
         docs_url=None,
         redoc_url=None,
+        # No OpenTelemetry: spans carry client addresses and paths (personal data, sent to
+        # whoever collects them), and checking for a provider on every request costs as
+        # much as answering a static file from memory (issue #13).
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.bundle_cache = BundleCache(
         lambda: Session(get_engine()),
