@@ -16,13 +16,10 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: python bench/run.py
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import first_visit, server, sync
+from bench import delta, first_visit, server, sync
 from bench.common import LOCALES, ROOT, Figures, machine
 
 NOT_MEASURED = [
-    "Content delta after one changed item: `/api/v1/sync/content` does not exist on this "
-    "branch's main, so there is nothing to measure yet (goal: <= 2 % of the bundle, flat for "
-    "10x and 100x libraries).",
     "First readable screen within 2 round trips on 400 kbps / 400 ms: not measured here "
     "(the module graph still takes several round trips; see the first-visit request list).",
     "Lighthouse 12.8.x: run `bench/lighthouse.sh URL...` against a running server (needs npm).",
@@ -73,6 +70,7 @@ def main() -> None:
     first_visit.main(figures, ("en", "ar") if args.quick else LOCALES)
     server.main(figures, args.seconds)
     sync.main(figures, args.seconds)
+    delta.main(figures)
     for note in NOT_MEASURED:
         print(f"  not measured: {note}")
     print(f"\nwritten to {write_results(figures, args.seconds)}")
