@@ -25,7 +25,7 @@ from app.field.routes import admin as field_admin_router
 from app.field.routes import router as field_router
 from app.i18n.routes import router as i18n_router
 from app.pwa.routes import router as pwa_router
-from app.pwa.routes import shell_fast_path
+from app.pwa.routes import shell_fast_path, warm_up
 
 
 def wire_parts() -> None:
@@ -59,6 +59,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version_ttl=settings.content_version_ttl_seconds,
         max_age=settings.bundle_max_age,
     )
+    # Run once, on a background thread, after /readyz first answers 200: what can wait until
+    # the process is ready does (issue #13: start-up under 2 s).
+    app.state.after_ready = [lambda: warm_up(app)]
     wire_parts()
     install_error_handlers(app)
     install_http_middleware(

@@ -33,8 +33,22 @@ export function termForms(g, locale) {
   return out.sort((a, b) => b.length - a.length);
 }
 
-// Lower-cased text with, for each of its UTF-16 units, the offset in the original.
+// Lower-cased text with, for each of its UTF-16 units, the offset in the original. Kept for
+// the texts seen last: linking an article's glossary asks for every text node once per term,
+// and lowering character by character each time blocked a phone's main thread for seconds.
+const lowered = new Map();
 function lower(text, locale) {
+  const key = `${locale || ''}\u0000${text}`;
+  let hit = lowered.get(key);
+  if (!hit) {
+    if (lowered.size >= 2000) lowered.clear();
+    hit = lowerNow(text, locale);
+    lowered.set(key, hit);
+  }
+  return hit;
+}
+
+function lowerNow(text, locale) {
   let out = '';
   const map = [];
   let i = 0;
@@ -53,7 +67,17 @@ function lower(text, locale) {
   return { text: out, map };
 }
 
+const bounded = new Map(); // as `lowered`: word boundaries of the texts seen last
 function boundaries(text, locale) {
+  const key = `${locale || ''}\u0000${text}`;
+  if (!bounded.has(key)) {
+    if (bounded.size >= 2000) bounded.clear();
+    bounded.set(key, boundariesNow(text, locale));
+  }
+  return bounded.get(key);
+}
+
+function boundariesNow(text, locale) {
   const set = new Set([0, text.length]);
   try {
     for (const s of new Intl.Segmenter(locale, { granularity: 'word' }).segment(text)) {
