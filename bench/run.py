@@ -16,13 +16,12 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: python bench/run.py
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import delta, first_visit, server, sync
+from bench import delta, first_visit, lighthouse, server, sync
 from bench.common import LOCALES, ROOT, Figures, machine
 
 NOT_MEASURED = [
     "First readable screen within 2 round trips on 400 kbps / 400 ms: not measured here "
     "(the module graph still takes several round trips; see the first-visit request list).",
-    "Lighthouse 12.8.x: run `bench/lighthouse.sh URL...` against a running server (needs npm).",
 ]
 
 
@@ -71,6 +70,7 @@ def main() -> None:
     server.main(figures, args.seconds)
     sync.main(figures, args.seconds)
     delta.main(figures)
+    lighthouse.main(figures)
     for note in NOT_MEASURED:
         print(f"  not measured: {note}")
     print(f"\nwritten to {write_results(figures, args.seconds)}")
