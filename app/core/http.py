@@ -33,6 +33,10 @@ DOCUMENT_HEADERS: dict[str, str] = {
     "cross-origin-opener-policy": "same-origin",
     "x-frame-options": "DENY",
 }
+# Scripts: a module's imports take the page's referrer policy when the script sets none (HTML,
+# "fetch a single module script"), and the page's is no-referrer: 29 bytes saved on each of two
+# dozen scripts of a first visit.
+SCRIPT_HEADERS: dict[str, str] = {"x-content-type-options": "nosniff"}
 # JSON from the API: never a document, never framed (OWASP REST security cheat sheet).
 API_HEADERS: dict[str, str] = {
     "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
@@ -61,6 +65,7 @@ class SecurityHeadersMiddleware:
         self.document = _encode(DOCUMENT_HEADERS) + extra
         self.api = _encode(API_HEADERS) + extra
         self.common = _encode(COMMON_HEADERS) + extra
+        self.script = _encode(SCRIPT_HEADERS) + extra
 
     def _for(self, path: str, headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
         content_type = next((v for k, v in headers if k.lower() == b"content-type"), b"")
@@ -75,6 +80,8 @@ class SecurityHeadersMiddleware:
             return self.document
         if content_type.startswith(b"application/") and b"json" in content_type:
             return self.api
+        if content_type.startswith(b"text/javascript"):
+            return self.script
         # Everything else, and a 304: a cache merges a 304's headers into the stored response,
         # so a 304 must not carry a policy meant for another kind of response.
         return self.common

@@ -33,22 +33,21 @@ export function termForms(g, locale) {
   return out.sort((a, b) => b.length - a.length);
 }
 
-// Lower-cased text with, for each of its UTF-16 units, the offset in the original. Kept for
-// the texts seen last: linking an article's glossary asks for every text node once per term,
-// and lowering character by character each time blocked a phone's main thread for seconds.
-const lowered = new Map();
-function lower(text, locale) {
-  const key = `${locale || ''}\u0000${text}`;
-  let hit = lowered.get(key);
-  if (!hit) {
-    if (lowered.size >= 2000) lowered.clear();
-    hit = lowerNow(text, locale);
-    lowered.set(key, hit);
-  }
-  return hit;
-}
+// Remembered for the texts seen last: linking an article asks for each text once per term.
+const memo = (fn) => {
+  const seen = new Map();
+  return (text, locale) => {
+    const key = `${locale}\u0000${text}`;
+    if (!seen.has(key)) {
+      if (seen.size > 2000) seen.clear();
+      seen.set(key, fn(text, locale));
+    }
+    return seen.get(key);
+  };
+};
 
-function lowerNow(text, locale) {
+// Lower-cased text with, for each of its UTF-16 units, the offset in the original.
+const lower = memo((text, locale) => {
   let out = '';
   const map = [];
   let i = 0;
@@ -65,19 +64,9 @@ function lowerNow(text, locale) {
   }
   map.push(i);
   return { text: out, map };
-}
+});
 
-const bounded = new Map(); // as `lowered`: word boundaries of the texts seen last
-function boundaries(text, locale) {
-  const key = `${locale || ''}\u0000${text}`;
-  if (!bounded.has(key)) {
-    if (bounded.size >= 2000) bounded.clear();
-    bounded.set(key, boundariesNow(text, locale));
-  }
-  return bounded.get(key);
-}
-
-function boundariesNow(text, locale) {
+const boundaries = memo((text, locale) => {
   const set = new Set([0, text.length]);
   try {
     for (const s of new Intl.Segmenter(locale, { granularity: 'word' }).segment(text)) {
@@ -89,7 +78,7 @@ function boundariesNow(text, locale) {
     return null;
   }
   return set;
-}
+});
 
 function charBefore(text, at) {
   if (at <= 0) return '';

@@ -27,8 +27,7 @@ export function linkTerms(root, terms, hrefFor, locale) {
     .filter((g) => g.term)
     .map((g) => ({ g, forms: termForms(g, g.locale || locale) }))
     .sort((a, b) => b.forms[0].length - a.forms[0].length);
-  // The text nodes and their language, found once (not once per term: an article has dozens of
-  // terms, and walking it for each kept a cheap phone busy for a second).
+  // Text nodes found once, not once per term (that kept a cheap phone busy for a second).
   const texts = [];
   const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {
     acceptNode: (n) => (n.parentElement.closest(SKIP) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT),
@@ -45,7 +44,7 @@ export function linkTerms(root, terms, hrefFor, locale) {
       const rest = hit.splitText(m.length);
       const a = h('a', { href: hrefFor(g.key), class: 'term', 'data-term': g.key }, hit.data);
       hit.replaceWith(a);
-      texts.splice(i + 1, 0, { node: rest, lang }); // the linked text itself is never linked again
+      texts.splice(i + 1, 0, { node: rest, lang });
       break;
     }
   }
