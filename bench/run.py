@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -25,7 +26,7 @@ NOT_MEASURED = [
 ]
 
 
-def write_results(figures: Figures, seconds: float) -> Path:
+def write_results(figures: Figures, seconds: float, machine_info: str) -> Path:
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
                             capture_output=True, text=True).stdout.strip()  # fmt: skip
     lines = [
@@ -37,7 +38,8 @@ def write_results(figures: Figures, seconds: float) -> Path:
         "",
         "## Machine",
         "",
-        machine(),
+        machine_info,
+        "- load average when the run ended: " + " ".join(f"{x:.1f}" for x in os.getloadavg()),
         "",
     ]
     section = None
@@ -64,7 +66,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=4)
     parser.add_argument("--quick", action="store_true", help="en and ar first visits only")
     args = parser.parse_args()
-    print(machine())
+    machine_info = machine()  # the load when the run starts
+    print(machine_info)
     figures = Figures()
     first_visit.main(figures, ("en", "ar") if args.quick else LOCALES)
     server.main(figures, args.seconds)
@@ -73,7 +76,7 @@ def main() -> None:
     lighthouse.main(figures)
     for note in NOT_MEASURED:
         print(f"  not measured: {note}")
-    print(f"\nwritten to {write_results(figures, args.seconds)}")
+    print(f"\nwritten to {write_results(figures, args.seconds, machine_info)}")
 
 
 if __name__ == "__main__":
