@@ -74,3 +74,24 @@ def test_shell_from_memory(client: TestClient) -> None:
     assert too_big.status_code == 413
     assert client.get("/static/nope.js").status_code == 404
     assert client.get("/api/v1/nope").headers["content-type"] == "application/problem+json"
+
+
+def test_a_broken_frontend_is_the_routes_problem_not_a_crash(app: FastAPI, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The fast path is outside Starlette's error handling: when a resolver fails (here a
+    frontend folder without index.html), the request goes on to the routes, whose error
+    handling answers."""
+    from app.core.config import Settings
+    from app.pwa import shell
+
+    (tmp_path / "app.css").write_text("body{}")
+    shell.clear_cache()
+    app.dependency_overrides[get_settings] = lambda: Settings(
+        frontend_dir=tmp_path, frontend_recheck_seconds=0
+    )
+    try:
+        with TestClient(app, raise_server_exceptions=False) as client:
+            r = client.get("/static/app.css")
+        assert r.status_code == 500
+        assert r.headers["content-type"] == "application/problem+json"
+    finally:
+        shell.clear_cache()

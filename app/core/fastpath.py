@@ -38,12 +38,12 @@ class FastPathMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] in _METHODS:
             path = scope["path"]
-            for resolve in self.resolvers:
-                hit = resolve(path)
-                if hit is not None:
-                    if await self._answer(scope, send, path, hit):
-                        return
-                    break
+            try:
+                hit = next((h for r in self.resolvers if (h := r(path)) is not None), None)
+            except Exception:  # e.g. a broken frontend folder: the routes' error handling says so
+                hit = None
+            if hit is not None and await self._answer(scope, send, path, hit):
+                return
         await self.app(scope, receive, send)
 
     async def _answer(self, scope: Scope, send: Send, path: str, hit: Prepared) -> bool:
