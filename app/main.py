@@ -29,7 +29,7 @@ from app.field.routes import admin as field_admin_router
 from app.field.routes import router as field_router
 from app.i18n.routes import router as i18n_router
 from app.pwa.routes import router as pwa_router
-from app.pwa.routes import shell_fast_path
+from app.pwa.routes import shell_fast_path, warm_up
 
 
 def wire_parts() -> None:
@@ -68,6 +68,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         lifespan=lifespan,
+        # No OpenTelemetry: spans carry client addresses and paths (personal data, sent to
+        # whoever collects them), and checking for a provider on every request costs as
+        # much as answering a static file from memory (issue #13).
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.bundle_cache = BundleCache(
         lambda: Session(get_engine()),
@@ -75,6 +79,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version_ttl=settings.content_version_ttl_seconds,
         max_age=settings.bundle_max_age,
     )
+    # Run once, on a background thread, after /readyz first answers 200: what can wait until
+    # the process is ready does (issue #13: start-up under 2 s).
+    app.state.after_ready = [lambda: warm_up(app)]
     wire_parts()
     install_error_handlers(app)
     install_http_middleware(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,20 +17,16 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: python bench/run.py
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import first_visit, server, sync
+from bench import delta, first_visit, lighthouse, server, sync
 from bench.common import LOCALES, ROOT, Figures, machine
 
 NOT_MEASURED = [
-    "Content delta after one changed item: `/api/v1/sync/content` does not exist on this "
-    "branch's main, so there is nothing to measure yet (goal: <= 2 % of the bundle, flat for "
-    "10x and 100x libraries).",
     "First readable screen within 2 round trips on 400 kbps / 400 ms: not measured here "
     "(the module graph still takes several round trips; see the first-visit request list).",
-    "Lighthouse 12.8.x: run `bench/lighthouse.sh URL...` against a running server (needs npm).",
 ]
 
 
-def write_results(figures: Figures, seconds: float) -> Path:
+def write_results(figures: Figures, seconds: float, machine_info: str) -> Path:
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
                             capture_output=True, text=True).stdout.strip()  # fmt: skip
     lines = [
@@ -41,7 +38,8 @@ def write_results(figures: Figures, seconds: float) -> Path:
         "",
         "## Machine",
         "",
-        machine(),
+        machine_info,
+        "- load average when the run ended: " + " ".join(f"{x:.1f}" for x in os.getloadavg()),
         "",
     ]
     section = None
@@ -68,14 +66,17 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=4)
     parser.add_argument("--quick", action="store_true", help="en and ar first visits only")
     args = parser.parse_args()
-    print(machine())
+    machine_info = machine()  # the load when the run starts
+    print(machine_info)
     figures = Figures()
     first_visit.main(figures, ("en", "ar") if args.quick else LOCALES)
     server.main(figures, args.seconds)
     sync.main(figures, args.seconds)
+    delta.main(figures)
+    lighthouse.main(figures)
     for note in NOT_MEASURED:
         print(f"  not measured: {note}")
-    print(f"\nwritten to {write_results(figures, args.seconds)}")
+    print(f"\nwritten to {write_results(figures, args.seconds, machine_info)}")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from sqlmodel import Session
 from app.content.bundles import BundleCache
 from app.content.models import ContentItemTranslation
 from app.content.write import edit_text
+from app.core.config import get_settings
 
 IGNORED = {"date"}
 
@@ -63,7 +64,14 @@ def test_shell_from_memory(client: TestClient) -> None:
     page = client.get("/fr/pages/x")
     assert page.headers["content-type"].startswith("text/html")
     assert "default-src 'self'" in page.headers["content-security-policy"]
-    assert client.head("/static/js/app.js").status_code == 200
+    head = client.head("/static/js/app.js", headers={"Accept-Encoding": "br"})
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["content-length"] == js.headers["content-length"]
+    assert head.headers["x-content-type-options"] == "nosniff"
+    # A request with a body is not the fast path's: the body limit still answers it.
+    limit = get_settings().max_body_bytes
+    too_big = client.request("GET", "/static/js/app.js", content=b"x" * (limit + 1))
+    assert too_big.status_code == 413
     assert client.get("/static/nope.js").status_code == 404
     assert client.get("/api/v1/nope").headers["content-type"] == "application/problem+json"
 
@@ -103,3 +111,24 @@ def test_a_version_read_before_a_heard_publish_is_not_trusted(session: Session) 
     cache.listening(False)  # lost: back to the TTL
     assert cache.fresh("fr") is None
     assert len(loads) == 4
+
+
+def test_a_broken_frontend_is_the_routes_problem_not_a_crash(app: FastAPI, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The fast path is outside Starlette's error handling: when a resolver fails (here a
+    frontend folder without index.html), the request goes on to the routes, whose error
+    handling answers."""
+    from app.core.config import Settings
+    from app.pwa import shell
+
+    (tmp_path / "app.css").write_text("body{}")
+    shell.clear_cache()
+    app.dependency_overrides[get_settings] = lambda: Settings(
+        frontend_dir=tmp_path, frontend_recheck_seconds=0
+    )
+    try:
+        with TestClient(app, raise_server_exceptions=False) as client:
+            r = client.get("/static/app.css")
+        assert r.status_code == 500
+        assert r.headers["content-type"] == "application/problem+json"
+    finally:
+        shell.clear_cache()

@@ -24,6 +24,25 @@ def test_readyz_when_migrated(client: TestClient) -> None:
     assert response.json()["migrations"] == head_revision()
 
 
+def test_the_shell_is_warmed_after_the_first_ready_answer(app: FastAPI, client: TestClient) -> None:
+    """Issue #13: start-up does not wait for the shell's compression; the first 200 from
+    /readyz starts it on a background thread, once."""
+    import threading
+
+    from app.pwa import shell
+
+    assert len(app.state.after_ready) == 1  # not run at start-up
+    shell.clear_cache()
+    assert client.get("/readyz").status_code == 200
+    assert app.state.after_ready == []  # once
+    warming = [t for t in threading.enumerate() if t.name == "homeward-shell-warm-up"]
+    for thread in warming:
+        thread.join()
+    assert warming or shell._cache._shells  # still running above, or already done
+    assert shell._cache._shells  # loaded before anyone asked for a file
+    assert client.get("/readyz").status_code == 200
+
+
 def test_readyz_is_503_when_schema_is_behind(app: FastAPI, databases: ThrowawayDatabases) -> None:
     empty = build_engine(databases.new_url())  # a database nobody has migrated
 

@@ -6,26 +6,28 @@ The bytes, and so the ETag, depend only on the content: two processes on one dat
 one process before and after a restart, serve the same ETag for the same content.
 """
 
+import asyncio
 import hashlib
+import logging
 import threading
 import time
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
 from app.content.feed import make_cursor
-from app.content.locales import available_locales
+from app.content.locales import available_locales, locale_infos
 from app.content.resolver import (
     Resolver,
     published_checklists,
     published_items,
     published_terms,
 )
-from app.content.schemas import Bundle, ItemOut
+from app.content.schemas import Bundle, ItemOut, LocaleInfo, LocaleList
 from app.content.write import current_version, version_listeners
 from app.core.errors import NotFound
 from app.core.http import precompress
@@ -33,11 +35,14 @@ from app.core.models import utcnow
 from app.i18n import _
 from app.i18n import locales as i18n
 
+logger = logging.getLogger(__name__)
+
+# While this process hears every publish (notify.py), how long a version read is trusted.
+LISTENING_TTL = 60.0
+
 # Bundles kept per process: one per locale served (variants share their parent's), bounded
 # all the same so that no request pattern can grow memory without limit.
 MAX_CACHED_BUNDLES = 32
-# While this process hears every publish (notify.py), how long a version read is trusted.
-LISTENING_TTL = 60.0
 
 
 def build_bundle(session: Session, locale: str, source_locale: str, version: int) -> Bundle:
@@ -103,16 +108,40 @@ def encode(bundle: Bundle) -> EncodedBundle:
     )
 
 
+@dataclass
+class LocaleTable:
+    """GET /api/v1/locales of one content version, encoded once for each `preferred`."""
+
+    version: int
+    source_locale: str
+    locales: list[LocaleInfo]
+    _bodies: dict[str, bytes] = field(default_factory=dict)
+
+    def body(self, accept_language: str | None) -> bytes:
+        codes = [info.code for info in self.locales]
+        ranked = i18n.parse_accept_language(accept_language)
+        preferred = i18n.negotiate(ranked, codes) or self.source_locale
+        body = self._bodies.get(preferred)
+        if body is None:  # at most one per locale
+            listing = LocaleList(default=self.source_locale, preferred=preferred,
+                                 locales=self.locales)  # fmt: skip
+            body = self._bodies[preferred] = listing.model_dump_json().encode()
+        return body
+
+
 class BundleCache:
     """Per-process cache of encoded bundles, keyed by the locale served.
 
     The content version is read from the database at most once per ``version_ttl`` seconds
     (0: on every request), and at once after a write made by this process: a request on
-    the hot path normally costs no query at all. On PostgreSQL every process listens for
-    publishes (notify.py) and re-reads the version at once after any, wherever it was made;
-    the version is then trusted for up to ``LISTENING_TTL`` (a safety net for a notification
-    lost without a word). Without a listener, other processes learn of it within
-    ``version_ttl``."""
+    the hot path costs no query and no thread. When the TTL has run out, the first request
+    on the event loop starts one re-read on a background thread and, while it runs (for at
+    most one more TTL), requests are still answered from memory: under load nobody waits
+    for the check. On PostgreSQL every process listens for publishes (notify.py) and drops
+    its version at once after any, wherever it was made; the version is then trusted for up
+    to ``LISTENING_TTL`` (a safety net for a notification lost without a word). Without a
+    listener, other processes learn of a publish within ``version_ttl`` plus the time of one
+    query; after a quiet spell longer than twice the TTL a request reads the version itself."""
 
     def __init__(
         self,
@@ -130,10 +159,12 @@ class BundleCache:
         self._served: dict[str, str] = {}  # requested locale -> served locale
         self._version: int | None = None
         self._version_read_at = 0.0
+        self._lock = threading.Lock()
+        self._recheck: asyncio.Future[None] | None = None  # the re-read under way, if any
         self._listening = False
         # Moves on every invalidation: a version read before one must not be trusted after it.
         self._generation = 0
-        self._lock = threading.Lock()
+        self._locales: LocaleTable | None = None
         # One build at a time per locale (striped): after a publish, fifty requests for the
         # same bundle wait for one build instead of making fifty.
         self._build_locks = [threading.Lock() for _ in range(16)]
@@ -156,13 +187,46 @@ class BundleCache:
             return max(self._version_ttl, LISTENING_TTL)
         return self._version_ttl
 
+    def _known_version(self) -> int | None:
+        """The content version if it is known to be current, without touching the database."""
+        version = self._version
+        if version is None:
+            return None
+        age, ttl = time.monotonic() - self._version_read_at, self._ttl()
+        if age > ttl and not (age <= 2 * ttl and self._start_recheck()):
+            return None
+        return version
+
     def fresh(self, locale: str) -> EncodedBundle | None:
         """The cached bundle if it is known to be current, without touching the database."""
-        if self._version is None or time.monotonic() - self._version_read_at > self._ttl():
+        version = self._known_version()
+        if version is None:
             return None
         served = self._served.get(locale)
         entry = self._entries.get(served) if served else None
-        return entry if entry is not None and entry.version == self._version else None
+        return entry if entry is not None and entry.version == version else None
+
+    def _start_recheck(self) -> bool:
+        """Starts (once) a re-read of the version off the event loop; False when not called
+        from the event loop (a worker thread reads the version itself)."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return False
+        if self._recheck is None or self._recheck.done():
+            self._recheck = loop.run_in_executor(None, self._read_version)
+        return True
+
+    def _read_version(self) -> None:
+        generation = self._generation
+        try:
+            with self._open_session() as session:
+                version = current_version(session)
+        except Exception:  # the next request reads it on the slow path
+            logger.warning("content version re-read failed", exc_info=True)
+            return
+        if generation == self._generation:  # else a publish was announced meanwhile
+            self._version, self._version_read_at = version, time.monotonic()
 
     def get(self, locale: str) -> EncodedBundle:
         """The current bundle (reads the version, and builds the bundle when needed)."""
@@ -197,6 +261,29 @@ class BundleCache:
             while len(self._entries) > MAX_CACHED_BUNDLES:
                 self._entries.popitem(last=False)
         return entry
+
+    def fresh_locales(self) -> LocaleTable | None:
+        """The locale list if it is known to be current, without touching the database."""
+        table = self._locales
+        version = self._known_version()
+        return table if table is not None and table.version == version else None
+
+    def get_locales(self) -> LocaleTable:
+        """The locale list of the current version (read when the version may have moved)."""
+        table = self.fresh_locales()
+        if table is not None:
+            return table
+        generation = self._generation
+        with self._open_session() as session:
+            version = current_version(session)
+            if generation == self._generation:
+                self._version, self._version_read_at = version, time.monotonic()
+            table = self._locales
+            if table is None or table.version != version:
+                table = LocaleTable(version, self._source_locale,
+                                    locale_infos(session, self._source_locale))  # fmt: skip
+                self._locales = table
+        return table
 
     def __len__(self) -> int:
         return len(self._entries)

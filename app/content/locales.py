@@ -9,7 +9,7 @@ from app.content.models import (
     ContentItemTranslation,
     GlossaryTermTranslation,
 )
-from app.content.schemas import LocaleInfo, LocaleList
+from app.content.schemas import LocaleInfo
 from app.i18n import locales as i18n
 from app.i18n.catalogs import catalog_locales, ui_catalog
 
@@ -35,21 +35,24 @@ def _translation_counts(session: Session) -> dict[str, int]:
 def available_locales(session: Session, source_locale: str) -> list[str]:
     """The source locale first, then every locale with content translations or a UI
     catalog. Adding a locale is a data change: a catalog and content files."""
-    others = set(_translation_counts(session)) | set(catalog_locales())
+    return _codes(_translation_counts(session), source_locale)
+
+
+def _codes(counts: dict[str, int], source_locale: str) -> list[str]:
+    others = set(counts) | set(catalog_locales())
     others.discard(source_locale)
     return [source_locale, *sorted(others)]
 
 
-def list_locales(
-    session: Session, source_locale: str, accept_language: str | None = None
-) -> LocaleList:
+def locale_infos(session: Session, source_locale: str) -> list[LocaleInfo]:
+    """Every available locale with its names, direction and coverage (a few grouped counts:
+    the caller keeps the answer for the content version, app/content/bundles.py)."""
     counts = _translation_counts(session)
     source_total = counts.get(source_locale, 0) or 1
-    codes = available_locales(session, source_locale)
-    locales = []
-    for code in codes:
+    infos = []
+    for code in _codes(counts, source_locale):
         catalog = ui_catalog(code, source_locale)
-        locales.append(
+        infos.append(
             LocaleInfo(
                 code=code,
                 name=i18n.english_name(code),
@@ -59,5 +62,4 @@ def list_locales(
                 content_coverage=round(min(counts.get(code, 0) / source_total, 1.0), 3),
             )
         )
-    preferred = i18n.negotiate(i18n.parse_accept_language(accept_language), codes)
-    return LocaleList(default=source_locale, preferred=preferred or source_locale, locales=locales)
+    return infos

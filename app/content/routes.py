@@ -7,7 +7,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app.content.bundles import BundleCache, find_item, served_locale
 from app.content.feed import read_changes
-from app.content.locales import available_locales, list_locales
+from app.content.locales import available_locales
 from app.content.schemas import Bundle, ContentDelta, ItemOut, LocaleList
 from app.core.deps import SessionDep, SettingsDep
 from app.core.errors import problem_responses
@@ -33,14 +33,19 @@ BundleCacheDep = Annotated[BundleCache, Depends(_bundle_cache)]
 
 
 @router.get("/locales", response_model=LocaleList)
-def get_locales(
-    session: SessionDep,
-    settings: SettingsDep,
+async def get_locales(
+    cache: BundleCacheDep,
     accept_language: Annotated[str | None, Header()] = None,
-) -> LocaleList:
+) -> Response:
     """Locales with content or a UI catalog: names, direction, coverage, and the best match
-    for the request's Accept-Language (`preferred`)."""
-    return list_locales(session, settings.source_locale, accept_language)
+    for the request's Accept-Language (`preferred`). Kept per content version, like the
+    bundles: no query and no thread while the version is known."""
+    table = cache.fresh_locales() or await run_in_threadpool(cache.get_locales)
+    return Response(
+        content=table.body(accept_language),
+        media_type="application/json",
+        headers={"Vary": "Accept-Language"},
+    )
 
 
 @router.get(

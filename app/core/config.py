@@ -49,6 +49,13 @@ class Settings(BaseSettings):
     # Seconds to connect to PostgreSQL, and the longest one statement may run.
     db_connect_timeout_seconds: int = 5
     db_statement_timeout_seconds: int = 30
+    # Connections per process: kept open, and opened beyond that under load. Together they
+    # match the 40 worker threads that run the database routes, so a thread rarely waits for
+    # a connection; when one does (a burst of pushes), it queues for up to the statement
+    # timeout instead of failing with a 503. PostgreSQL's max_connections must cover
+    # processes x (pool + overflow) (docs/DEPLOYMENT.md).
+    db_pool_size: int = 10
+    db_pool_overflow: int = 30
     # SQLite: how long a write waits for the write lock before giving up (milliseconds).
     sqlite_busy_timeout_ms: int = 15_000
     # /readyz answers 503 when the database cannot take a write within this time.

@@ -18,7 +18,12 @@ def engine_options(backend: str, settings: Settings | None = None) -> dict[str, 
             "connect_timeout": settings.db_connect_timeout_seconds,
             "options": f"-c statement_timeout={statement_ms}",
         }
-        options["pool_timeout"] = settings.db_connect_timeout_seconds
+        # Waiting for a pooled connection is queueing behind busy requests, not a database
+        # failure (connect and statement timeouts bound those): it may last as long as a
+        # statement may run.
+        options["pool_size"] = settings.db_pool_size
+        options["max_overflow"] = settings.db_pool_overflow
+        options["pool_timeout"] = settings.db_statement_timeout_seconds
     return options
 
 

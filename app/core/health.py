@@ -8,7 +8,7 @@ worker thread is blocked on the database. `/readyz` checks that the database tak
 from typing import Literal
 
 import anyio
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import text
@@ -66,7 +66,9 @@ def _check_database(session: Session, timeout_seconds: float) -> str | None:
 
 
 @router.get("/readyz", response_model=Health, responses=problem_responses(503))
-async def readyz(session: SessionDep, settings: SettingsDep) -> Health | JSONResponse:
+async def readyz(
+    request: Request, session: SessionDep, settings: SettingsDep
+) -> Health | JSONResponse:
     """200 when the database takes a write within the deadline and its schema is at the
     migrations' head; otherwise 503."""
     deadline = settings.readiness_timeout_seconds
@@ -81,4 +83,10 @@ async def readyz(session: SessionDep, settings: SettingsDep) -> Health | JSONRes
         response = problem_response(503, "Not ready", problem)
         response.headers["Retry-After"] = str(settings.unavailable_retry_after_seconds)
         return response
+    # Warm-ups that could wait until the process was ready start now, once, in the background.
+    hooks = getattr(request.app.state, "after_ready", None)
+    if hooks:
+        request.app.state.after_ready = []
+        for hook in hooks:
+            hook()
     return Health(status="ready", database="ok", migrations=head_revision())

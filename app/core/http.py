@@ -33,6 +33,10 @@ DOCUMENT_HEADERS: dict[str, str] = {
     "cross-origin-opener-policy": "same-origin",
     "x-frame-options": "DENY",
 }
+# Scripts: a module's imports take the page's referrer policy when the script sets none (HTML,
+# "fetch a single module script"), and the page's is no-referrer: 29 bytes saved on each of two
+# dozen scripts of a first visit.
+SCRIPT_HEADERS: dict[str, str] = {"x-content-type-options": "nosniff"}
 # JSON from the API: never a document, never framed (OWASP REST security cheat sheet).
 API_HEADERS: dict[str, str] = {
     "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
@@ -61,15 +65,23 @@ class SecurityHeadersMiddleware:
         self.document = _encode(DOCUMENT_HEADERS) + extra
         self.api = _encode(API_HEADERS) + extra
         self.common = _encode(COMMON_HEADERS) + extra
+        self.script = _encode(SCRIPT_HEADERS) + extra
 
     def _for(self, path: str, headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+        content_type = next((v for k, v in headers if k.lower() == b"content-type"), b"")
+        return self.headers_for(path, content_type)
+
+    def headers_for(self, path: str, content_type: bytes) -> list[tuple[bytes, bytes]]:
+        """The security headers of a response to ``path`` with this Content-Type (b"" for
+        none, as on a 304)."""
         if path in _WORKER_PATHS:
             return self.document
-        content_type = next((v for k, v in headers if k.lower() == b"content-type"), b"")
         if content_type.startswith(_DOCUMENT_TYPES):
             return self.document
         if content_type.startswith(b"application/") and b"json" in content_type:
             return self.api
+        if content_type.startswith(b"text/javascript"):
+            return self.script
         # Everything else, and a 304: a cache merges a 304's headers into the stored response,
         # so a 304 must not carry a policy meant for another kind of response.
         return self.common
@@ -183,15 +195,23 @@ def install_http_middleware(
     fast_paths: Sequence[Any] = (),
 ) -> None:
     app.add_middleware(GZipMiddleware, minimum_size=500)
-    if fast_paths:
-        from app.core.fastpath import FastPathMiddleware  # it imports this module
-
-        # Outside compression (its bytes are pre-compressed), inside everything else.
-        app.add_middleware(FastPathMiddleware, resolvers=fast_paths)
     app.add_middleware(HeadAsGetMiddleware)
     # Outside everything but the headers: the limit holds before anything reads the body.
     app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes)
     app.add_middleware(SecurityHeadersMiddleware, hsts=production)
+    if fast_paths:
+        from app.core.fastpath import FastPathMiddleware  # it imports this module
+
+        # Outermost, even outside Starlette's error middleware: a hit costs no other layer.
+        # It sets the same security headers and answers HEAD itself; a request with a body
+        # goes the long way (through the body limit).
+        headers = SecurityHeadersMiddleware(app, hsts=production)
+        build_stack = app.build_middleware_stack
+
+        def build_with_fast_path() -> ASGIApp:
+            return FastPathMiddleware(build_stack(), resolvers=fast_paths, headers=headers)
+
+        app.build_middleware_stack = build_with_fast_path  # type: ignore[method-assign]
 
 
 def iter_routes(routes: Iterable[Any]) -> Iterator[Any]:

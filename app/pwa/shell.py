@@ -67,8 +67,10 @@ _EXCLUDED_SUFFIXES = frozenset({".md", ".map", ".py", ".sh", ".txt"})
 _EXCLUDED_DIRS = frozenset({"tests"})
 _MEDIA_TYPES = {
     ".html": "text/html; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".mjs": "text/javascript; charset=utf-8",
+    # No charset: module and worker scripts are always UTF-8, classic ones take the page's
+    # (UTF-8); 15 bytes on each of two dozen first-visit responses (issue #13).
+    ".js": "text/javascript",
+    ".mjs": "text/javascript",
     ".css": "text/css; charset=utf-8",
     ".json": "application/json",
     ".webmanifest": "application/manifest+json",

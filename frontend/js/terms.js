@@ -33,8 +33,21 @@ export function termForms(g, locale) {
   return out.sort((a, b) => b.length - a.length);
 }
 
+// Remembered for the texts seen last: linking an article asks for each text once per term.
+const memo = (fn) => {
+  const seen = new Map();
+  return (text, locale) => {
+    const key = `${locale}\u0000${text}`;
+    if (!seen.has(key)) {
+      if (seen.size > 2000) seen.clear();
+      seen.set(key, fn(text, locale));
+    }
+    return seen.get(key);
+  };
+};
+
 // Lower-cased text with, for each of its UTF-16 units, the offset in the original.
-function lower(text, locale) {
+const lower = memo((text, locale) => {
   let out = '';
   const map = [];
   let i = 0;
@@ -51,9 +64,9 @@ function lower(text, locale) {
   }
   map.push(i);
   return { text: out, map };
-}
+});
 
-function boundaries(text, locale) {
+const boundaries = memo((text, locale) => {
   const set = new Set([0, text.length]);
   try {
     for (const s of new Intl.Segmenter(locale, { granularity: 'word' }).segment(text)) {
@@ -65,7 +78,7 @@ function boundaries(text, locale) {
     return null;
   }
   return set;
-}
+});
 
 function charBefore(text, at) {
   if (at <= 0) return '';

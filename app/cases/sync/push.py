@@ -125,10 +125,19 @@ def push(
     _lock_cases(session, mutations)
     ctx = MergeContext(session, user, device_id)
     results: list[MutationResult] = []
+    # Replays are looked up in one statement, not one per mutation (shorter transactions).
+    applied = {
+        row.mutation_id: row
+        for row in session.exec(
+            select(AppliedMutation).where(
+                col(AppliedMutation.mutation_id).in_({m.id for m in mutations})
+            )
+        )
+    }
     for envelope in mutations:
         payload = envelope.model_dump(mode="json")
         digest = _payload_hash(payload)
-        seen = session.get(AppliedMutation, envelope.id)
+        seen = applied.get(envelope.id)
         if seen is not None:
             results.append(_replayed(seen, user, digest, envelope.id))
             continue
@@ -140,17 +149,17 @@ def push(
         status, reason = _apply_one(ctx, payload)
         raw_case = payload.get("case_id")
         case_id = raw_case if isinstance(raw_case, str) and _is_uuid(raw_case) else None
-        session.add(
-            AppliedMutation(
-                mutation_id=envelope.id,
-                user_id=user.id or 0,
-                device_id=device_id,
-                seq=envelope.seq,
-                payload_hash=digest,
-                status=status,
-                result={"reason": reason, "case_id": case_id},
-            )
+        record = AppliedMutation(
+            mutation_id=envelope.id,
+            user_id=user.id or 0,
+            device_id=device_id,
+            seq=envelope.seq,
+            payload_hash=digest,
+            status=status,
+            result={"reason": reason, "case_id": case_id},
         )
+        session.add(record)
+        applied[envelope.id] = record  # the same id again in this batch is a replay
         device.last_seq = envelope.seq
         results.append(
             MutationResult(mutation_id=envelope.id, status=status, reason=reason, case_id=case_id)  # type: ignore[arg-type]

@@ -27,18 +27,24 @@ export function linkTerms(root, terms, hrefFor, locale) {
     .filter((g) => g.term)
     .map((g) => ({ g, forms: termForms(g, g.locale || locale) }))
     .sort((a, b) => b.forms[0].length - a.forms[0].length);
+  // Text nodes found once, not once per term (that kept a cheap phone busy for a second).
+  const texts = [];
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {
+    acceptNode: (n) => (n.parentElement.closest(SKIP) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT),
+  });
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    texts.push({ node, lang: node.parentElement.closest('[lang]')?.lang || locale });
+  }
   for (const { g, forms } of withForms) {
-    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {
-      acceptNode: (n) => (n.parentElement.closest(SKIP) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT),
-    });
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const lang = node.parentElement.closest('[lang]')?.lang || locale;
+    for (let i = 0; i < texts.length; i++) {
+      const { node, lang } = texts[i];
       const m = findTerm(node.data, forms, lang);
       if (!m) continue;
       const hit = node.splitText(m.index);
-      hit.splitText(m.length);
+      const rest = hit.splitText(m.length);
       const a = h('a', { href: hrefFor(g.key), class: 'term', 'data-term': g.key }, hit.data);
       hit.replaceWith(a);
+      texts.splice(i + 1, 0, { node: rest, lang });
       break;
     }
   }

@@ -1,0 +1,109 @@
+"""Lighthouse 12.8.x mobile scores (a benchmark, not a test; never part of `make test`): home,
+an item and a checklist, in English and Arabic, against a real `homeward serve` (SQLite,
+seeded), with Debian's Chromium. Every category's score beside its goal (100), and the audits
+that cost points as notes.
+
+Lighthouse comes from npm (`npm i -E lighthouse@12.8.2`, 13.x needs Node 22) into a temporary
+folder, or from HOMEWARD_LIGHTHOUSE (the path of its `lighthouse` binary). Its mobile profile
+simulates a slow phone (4x CPU slowdown) from what it measures here: on a loaded machine the
+performance score drops with the load.
+
+Usage: .venv/bin/python bench/lighthouse.py
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script: python bench/lighthouse.py
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.common import (
+    Figures,
+    copy_frontend,
+    prepare,
+    server_env,
+    start_server,
+    throwaway_database,
+    workdir,
+)
+
+VERSION = "12.8.2"
+PAGES = (
+    ("home", "/{l}/"),
+    ("item", "/{l}/pages/overview"),
+    ("checklist", "/{l}/checklists/pre-return"),
+)
+LANGUAGES = ("en", "ar")
+CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --no-first-run"
+
+
+def lighthouse_binary(work: Path) -> str | None:
+    given = os.environ.get("HOMEWARD_LIGHTHOUSE")
+    if given:
+        return given
+    if not shutil.which("npm"):
+        return None
+    subprocess.run(["npm", "i", "-E", f"lighthouse@{VERSION}", "--silent", "--no-audit",
+                    "--no-fund"], cwd=work, check=True, capture_output=True)  # fmt: skip
+    return str(work / "node_modules" / ".bin" / "lighthouse")
+
+
+def audit(binary: str, url: str, out: Path) -> dict:  # type: ignore[type-arg]
+    subprocess.run(
+        [binary, url, f"--only-categories={','.join(CATEGORIES)}", "--form-factor=mobile",
+         "--output=json", f"--output-path={out}", "--quiet", f"--chrome-flags={CHROME_FLAGS}"],
+        env={**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")},
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    return json.loads(out.read_text())
+
+
+def main(figures: Figures | None = None) -> Figures:
+    figures = figures or Figures()
+    section = f"Lighthouse {VERSION}, mobile (1 app process, SQLite)"
+    print(f"\n== {section} ==")
+    with workdir() as work, throwaway_database("sqlite", work) as db:
+        tools = Path(tempfile.mkdtemp(prefix="hw-lighthouse-"))
+        try:
+            binary = lighthouse_binary(tools)
+            if binary is None:
+                figures.note("Lighthouse: npm is not installed and HOMEWARD_LIGHTHOUSE is unset")
+                return figures
+            env = server_env(db, copy_frontend(work))
+            prepare(env)
+            server = start_server(env)
+            try:
+                for lang in LANGUAGES:
+                    for name, path in PAGES:
+                        report = audit(binary, server.url + path.format(l=lang),
+                                       tools / "report.json")  # fmt: skip
+                        cats = report["categories"]
+                        scores = [round((cats[c]["score"] or 0) * 100) for c in CATEGORIES]
+                        figures.add(section, f"{name}, {lang}: " + " / ".join(CATEGORIES),
+                                    " / ".join(map(str, scores)), "100 / 100 / 100 / 100",
+                                    all(s == 100 for s in scores))  # fmt: skip
+                        for cat in cats.values():
+                            for ref in cat["auditRefs"]:
+                                a = report["audits"][ref["id"]]
+                                if ref.get("weight") and a["score"] is not None and a["score"] < 1:
+                                    figures.note(f"Lighthouse {name} {lang}: {cat['id']} "
+                                                 f"{ref['id']} {a.get('displayValue', '')} "
+                                                 f"(score {a['score']:.2f})")  # fmt: skip
+            finally:
+                server.stop()
+        finally:
+            shutil.rmtree(tools, ignore_errors=True)
+    return figures
+
+
+if __name__ == "__main__":
+    main()
