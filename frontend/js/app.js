@@ -13,11 +13,10 @@ import * as store from './store.js';
 import { keepFieldOffline, setupUpdates } from './updates.js';
 import { aboutView } from './views/about.js';
 import { checklistList, checklistView } from './views/checklists.js';
-import { glossaryView } from './views/glossary.js';
 import { home } from './views/home.js';
 import { itemView } from './views/item.js';
-import { notDownloaded, notFound } from './views/misc.js';
-import { searchView } from './views/search.js';
+import { notDownloaded, notFound } from './views/parts.js';
+import { glossaryView, searchView } from './views/search.js';
 import { settingsView } from './views/settings.js';
 import { welcome } from './views/welcome.js';
 

@@ -8,8 +8,7 @@ import { backToTranslation, entryNotice, textAttrs } from '../notices.js';
 import { paths } from '../router.js';
 import * as store from '../store.js';
 import { fieldAvailable } from '../updates.js';
-import { notFound } from './misc.js';
-import { card, confirmDialog, notices, sourcesList, upLink } from './parts.js';
+import { card, confirmDialog, notFound, notices, sourcesList, upLink } from './parts.js';
 
 async function tickedSet() {
   return new Set((await store.all('steps')).map((s) => s.id));

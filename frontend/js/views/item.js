@@ -11,8 +11,7 @@ import { paths } from '../router.js';
 import { fold } from '../search.js';
 import { findTerm, termForms } from '../terms.js';
 import { fieldAvailable } from '../updates.js';
-import { notFound } from './misc.js';
-import { notices, section, sourcesList, upLink } from './parts.js';
+import { notFound, notices, section, sourcesList, upLink } from './parts.js';
 
 const SKIP = 'a,h1,h2,h3,h4,h5,h6,code,pre,dialog';
 const CROSS_REFERENCED = new Set(['protocol', 'coe']);

@@ -1,11 +1,14 @@
-// Offline search over the downloaded bundle of the current language.
+// Finding a word offline: search over the downloaded bundle of the current language, and the
+// glossary (every term with its meaning and the guide items that use it). One module: both
+// are part of every first visit, and each module costs a request's headers.
 
 import * as content from '../content.js';
 import { h, nextId, replaceChildren } from '../dom.js';
-import { nt, t } from '../i18n.js';
-import { fillNodes, textAttrs } from '../notices.js';
-import { navigate, paths } from '../router.js';
+import { formatList, nt, t } from '../i18n.js';
+import { backToTranslation, entryNotice, fillNodes, pageDoc, textAttrs } from '../notices.js';
+import { current, navigate, paths } from '../router.js';
 import { glossaryBridge, search } from '../search.js';
+import { notices } from './parts.js';
 
 const KIND = { item: () => t('Guide'), checklist: () => t('Checklist'), term: () => t('Glossary') };
 
@@ -71,4 +74,42 @@ export async function searchView(root, ctx) {
   root.append(h('h1', null, t('Search')), form, h('p', { class: 'hint' }, t('Search works without a connection. Accents and capital letters do not matter.')), count, results);
   if (input.value) run();
   return t('Search');
+}
+
+export function glossaryView(root, ctx) {
+  const l = ctx.route.locale;
+  const usedIn = new Map();
+  for (const it of content.items()) {
+    for (const k of it.related_glossary || []) {
+      if (!usedIn.has(k)) usedIn.set(k, []);
+      usedIn.get(k).push(it);
+    }
+  }
+  const terms = content.glossary();
+  const page = pageDoc(terms); // what all entries share is said once, at the top
+  root.append(
+    backToTranslation(ctx.route, (from) => paths.glossary(from) + current().hash),
+    h('h1', null, t('Glossary')),
+    notices(page, (to) => paths.glossary(to)),
+    h(
+      'dl',
+      { class: 'glossary' },
+      terms.map((g) => {
+        const items = usedIn.get(g.key) || [];
+        return h(
+          'div',
+          { class: 'entry', id: `term-${g.key}` },
+          h('dt', textAttrs(g), g.term),
+          h(
+            'dd',
+            null,
+            entryNotice(g, (to) => paths.glossary(to, g.key), page),
+            h('p', textAttrs(g), g.definition),
+            items.length ? h('p', { class: 'used-in' }, t('Used in:'), ' ', formatList(items.map((it) => h('a', { href: paths.item(l, it), ...textAttrs(it) }, it.title)))) : null,
+          ),
+        );
+      }),
+    ),
+  );
+  return t('Glossary');
 }
