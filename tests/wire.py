@@ -14,6 +14,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
+from tests.browser.helpers import WAIT_SW_ACTIVATED, wait_until
+
 FIRST_VISIT_BUDGET = 100_000  # bytes on the wire, both ways, headers included (1 KB = 1000 B)
 JS_BUDGET = 50_000  # of which JavaScript: the compressed bodies of the script responses
 FURTHER_LANGUAGE_SLACK = 2_000  # a further language costs at most its bundle + this
@@ -211,21 +213,6 @@ class WireProxy:
 
 # --- a first visit through the proxy ----------------------------------------------------------
 
-WAIT_SW_ACTIVATED = """async () => {
-  const reg = await navigator.serviceWorker.ready;
-  const sw = reg.active;
-  if (sw.state !== 'activated') {
-    await new Promise((resolve) => sw.addEventListener('statechange', () => {
-      if (sw.state === 'activated') resolve();
-    }));
-  }
-  if (!navigator.serviceWorker.controller) {
-    await new Promise((resolve) =>
-      navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
-  }
-  return true;
-}"""
-
 HAS_BUNDLE = """(code) => new Promise((resolve) => {
   const open = indexedDB.open('homeward');
   open.onsuccess = () => {
@@ -307,7 +294,7 @@ def first_visit(browser: Any, device: dict[str, Any], upstream_port: int, locale
             page.locator("form button[type=submit]").click()
             page.locator("main[data-view='home']").wait_for(state="attached")
             page.evaluate(WAIT_SW_ACTIVATED)
-            page.wait_for_function(HAS_BUNDLE, arg=locale)
+            wait_until(page, HAS_BUNDLE, locale)
             leans = page.evaluate(
                 """(code) => new Promise((resolve) => {
                   const open = indexedDB.open('homeward');
@@ -324,7 +311,7 @@ def first_visit(browser: Any, device: dict[str, Any], upstream_port: int, locale
                 locale,
             )
             if leans and locale != "en":
-                page.wait_for_function(HAS_BUNDLE, arg="en")
+                wait_until(page, HAS_BUNDLE, "en")
             visit = Visit(locale, list(proxy.exchanges), proxy.up, proxy.down, False)
             context.set_offline(True)
             page.reload()

@@ -221,12 +221,18 @@ class BundleCache:
         generation = self._generation
         try:
             with self._open_session() as session:
-                version = current_version(session)
+                self._note_version(session, generation)
         except Exception:  # the next request reads it on the slow path
             logger.warning("content version re-read failed", exc_info=True)
-            return
-        if generation == self._generation:  # else a publish was announced meanwhile
+
+    def _note_version(self, session: Session, generation: int) -> int:
+        """Reads the content version and keeps it as known, unless a publish was announced
+        since ``generation`` was taken, before the session was opened (then the read is
+        served but not trusted)."""
+        version = current_version(session)
+        if generation == self._generation:
             self._version, self._version_read_at = version, time.monotonic()
+        return version
 
     def get(self, locale: str) -> EncodedBundle:
         """The current bundle (reads the version, and builds the bundle when needed)."""
@@ -242,9 +248,7 @@ class BundleCache:
     def _load(self, locale: str) -> EncodedBundle:
         generation = self._generation
         with self._open_session() as session:
-            version = current_version(session)
-            if generation == self._generation:  # else a publish was announced meanwhile
-                self._version, self._version_read_at = version, time.monotonic()
+            version = self._note_version(session, generation)
             served = self._served.get(locale)
             if served is None:
                 available = available_locales(session, self._source_locale)
@@ -275,9 +279,7 @@ class BundleCache:
             return table
         generation = self._generation
         with self._open_session() as session:
-            version = current_version(session)
-            if generation == self._generation:
-                self._version, self._version_read_at = version, time.monotonic()
+            version = self._note_version(session, generation)
             table = self._locales
             if table is None or table.version != version:
                 table = LocaleTable(version, self._source_locale,
