@@ -69,8 +69,9 @@ test-sqlite: install
 PG_ONLY_ONCE := --deselect tests/browser/test_fit.py --deselect tests/browser/test_budget.py
 test-postgres: install
 	@if HOMEWARD_TEST_PG_URL='$(PG_URL)' $(BIN)/python -c "import os,sqlalchemy as s; s.create_engine(os.environ['HOMEWARD_TEST_PG_URL']).connect().close()" 2>/dev/null; then \
-		HOMEWARD_TEST_DATABASE=postgresql HOMEWARD_TEST_PG_URL='$(PG_URL)' $(BIN)/pytest $(PARALLEL) $(PG_ONLY_ONCE); \
+		HOMEWARD_TEST_DATABASE=postgresql HOMEWARD_TEST_PG_URL='$(PG_URL)' $(BIN)/pytest $(PARALLEL) $(PG_ONLY_ONCE); status=$$?; \
 		echo "(tests/browser/test_fit.py and test_budget.py ran on SQLite only: they do not use the database)"; \
+		exit $$status; \
 	elif [ -n "$$CI" ]; then \
 		echo "PostgreSQL at $(PG_URL) is not reachable, and CI requires it." >&2; exit 1; \
 	else \

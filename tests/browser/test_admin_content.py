@@ -23,7 +23,7 @@ from app.accounts.service import create_user
 from app.core.config import PROJECT_ROOT
 from app.core.db import build_engine
 from tests.browser.conftest import open_context
-from tests.browser.helpers import wait_sw_activated
+from tests.browser.helpers import go_offline, wait_sw_activated
 from tests.conftest import ThrowawayDatabases
 from tests.live import LiveServer, run_live_server
 
@@ -377,7 +377,7 @@ def test_offline_the_admin_screens_say_so(
     wait_sw_activated(page)
     page.reload()  # the admin code, now fetched through the service worker, is kept on first use
     expect(page.locator("main[data-view='admin-content']")).to_be_attached()
-    context.set_offline(True)
+    go_offline(context)
     page.goto("/en/admin/coverage")  # the service worker answers with the shell
     expect(page.locator("main[data-view='admin-offline']")).to_be_attached()
     expect(page.locator("main")).to_contain_text("The admin screens need a connection.")

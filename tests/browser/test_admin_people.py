@@ -22,7 +22,7 @@ from app.accounts.service import create_user
 from app.core.config import PROJECT_ROOT
 from app.core.db import build_engine
 from tests.browser.conftest import LiveServer
-from tests.browser.helpers import first_run, wait_until, wait_view
+from tests.browser.helpers import first_run, go_offline, wait_until, wait_view
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -311,7 +311,7 @@ def test_offline_the_admin_screens_say_so(
     sign_in(page, admin.email)
     mount(page, "people.js", "usersView")  # the module is loaded while online
     page.evaluate("() => import('/static/js/admin/field.js')")
-    context.set_offline(True)
+    go_offline(context)
     for file, view in (("people.js", "usersView"), ("field.js", "feedbackView")):
         mount(page, file, view)
         expect(page.locator("main [data-offline]")).to_contain_text("You are offline.")
