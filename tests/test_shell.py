@@ -4,6 +4,7 @@ import json
 import os
 import re
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -164,3 +165,35 @@ def test_media_types() -> None:
     assert shell.media_type_for("manifest.webmanifest") == "application/manifest+json"
     assert shell.media_type_for("icons/icon-192.png") == "image/png"
     assert shell.media_type_for("index.html").startswith("text/html")
+
+
+def test_a_known_shell_is_rechecked_off_the_callers_thread(
+    frontend: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Static files are answered on the event loop: once a shell is known, the folder walk
+    that notices changes runs on a background thread, never in the request (issue #13)."""
+    walks: list[str] = []
+    original = shell._walk
+
+    def spy(root: Path) -> list[tuple[str, Path, os.stat_result]]:
+        walks.append(threading.current_thread().name)
+        return original(root)
+
+    monkeypatch.setattr(shell, "_walk", spy)
+    first = shell.current_shell(frontend, None, 3600)
+    assert walks == [threading.current_thread().name]  # nothing known yet: the caller walks
+    assert shell.current_shell(frontend, None, 3600) is first and len(walks) == 1
+
+    css = frontend / "app.css"
+    css.write_text(css.read_text() + "\n/* changed */\n")
+    bump_mtime(css)
+    key = (frontend, None)
+    shell._recent[key] = (shell._recent[key][0] - 7200, first)  # the recheck is due
+    assert shell.current_shell(frontend, None, 3600) is first  # answered at once, unchanged
+    for thread in threading.enumerate():
+        if thread.name == "homeward-shell-recheck":
+            thread.join(timeout=30)
+    assert walks[1:] == ["homeward-shell-recheck"]
+    after = shell.current_shell(frontend, None, 3600)
+    assert after.by_url["/static/app.css"].revision != first.by_url["/static/app.css"].revision
+    assert len(walks) == 2

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import logging
 import os
 import re
 import threading
@@ -24,6 +25,8 @@ from pathlib import Path
 
 from app.core.http import precompress
 from app.i18n.locales import LOCALE_PATTERN
+
+logger = logging.getLogger(__name__)
 
 INDEX_FILE = "index.html"
 SW_FILE = "sw.js"
@@ -309,17 +312,45 @@ def clear_cache() -> None:
 
 
 # The routes ask for the shell on every request; walking the folder each time (a few dozen
-# stat calls) is what made static files slow. A shell is reused for `recheck_seconds` (0: walk
-# every time, as tests that change files behind the server's back need).
+# stat calls) is what made static files slow. A shell is reused for `recheck_seconds`; after
+# that the same shell is still answered while one background thread walks the folder, so no
+# request (on the event loop) ever pays for the walk once a shell is known (issue #13).
+# 0: walk on every call, as tests that change files behind the server's back need.
 _recent: dict[tuple[Path, str | None], tuple[float, Shell]] = {}
+_rechecking: set[tuple[Path, str | None]] = set()
+_recheck_lock = threading.Lock()
 
 
 def current_shell(frontend_dir: Path, quick_exit_url: str | None, recheck_seconds: float) -> Shell:
     key = (frontend_dir, quick_exit_url)
-    now = time.monotonic()
     hit = _recent.get(key)
-    if hit is not None and now - hit[0] < recheck_seconds:
+    if hit is not None and recheck_seconds > 0:
+        if time.monotonic() - hit[0] >= recheck_seconds:
+            _recheck_in_background(key)
         return hit[1]
-    shell = load_shell(frontend_dir, quick_exit_url)
-    _recent[key] = (now, shell)
+    return _reload(key)
+
+
+def _reload(key: tuple[Path, str | None]) -> Shell:
+    shell = load_shell(*key)
+    _recent[key] = (time.monotonic(), shell)
     return shell
+
+
+def _recheck_in_background(key: tuple[Path, str | None]) -> None:
+    with _recheck_lock:
+        if key in _rechecking:
+            return
+        _rechecking.add(key)
+
+    def recheck() -> None:
+        try:
+            _reload(key)
+        except Exception:  # a broken folder: keep serving the last good shell, try again later
+            _recent[key] = (time.monotonic(), _recent[key][1])
+            logger.warning("re-reading the frontend folder failed", exc_info=True)
+        finally:
+            with _recheck_lock:
+                _rechecking.discard(key)
+
+    threading.Thread(target=recheck, name="homeward-shell-recheck", daemon=True).start()
