@@ -52,8 +52,12 @@ async function storable(res, url) {
   return new Response(await res.blob(), { status: res.status, statusText: res.statusText, headers: res.headers });
 }
 
-// The server's ETag is the file's revision (a cache in front may mark it weak).
-const isRevision = (res, entry) => res.ok && res.type === 'basic' && (res.headers.get('ETag') || '').replace(/^W\//, '') === `"${entry.revision}"`;
+// The server's ETag is the file's revision (a cache in front may mark it weak); the app shell in
+// the reader's language is "<revision>.<locale>.<hash>" (app/pwa/shell.py localize_index).
+const isRevision = (res, entry) => {
+  const tag = (res.headers.get('ETag') || '').replace(/^W\//, '');
+  return res.ok && res.type === 'basic' && (tag === `"${entry.revision}"` || tag.startsWith(`"${entry.revision}.`));
+};
 
 // This revision of a file: from the HTTP cache when the page has just loaded it, else the network.
 async function fetchRevision(entry) {

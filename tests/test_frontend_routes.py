@@ -1,6 +1,9 @@
 """HTTP routes of the PWA: worker, manifest, static files, app shell for every navigation."""
 
+import html
 import json
+import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,6 +13,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from app.core.config import PROJECT_ROOT, Settings, get_settings
+from app.i18n.catalogs import catalog_locales
 from app.pwa import routes as frontend_routes
 from app.pwa import shell
 
@@ -120,3 +124,97 @@ def test_head_is_answered_wherever_get_is(client: TestClient) -> None:
         assert head.headers.get("etag") == get.headers.get("etag"), path
     post_only = client.head("/api/v1/auth/login")
     assert post_only.status_code == 405 and post_only.headers["allow"] == "POST"
+
+
+# --- the shell in the reader's language (issue #13: readable before any script arrives) ----
+
+
+def _shell_language(body: str) -> tuple[str, str, str]:
+    html_tag = re.search(r'<html lang="([^"]+)" dir="(ltr|rtl)">', body)
+    exit_link = re.search(r"data-quick-exit[^>]*>([^<]+)</a>", body)
+    assert html_tag and exit_link, body[:400]
+    return html_tag[1], html_tag[2], exit_link[1]
+
+
+@pytest.mark.parametrize("which", ["routes", "fast path"])
+@pytest.mark.parametrize(
+    ("path", "accept_language", "expected"),
+    [
+        ("/ar/", None, ("ar", "rtl", "خروج سريع")),
+        ("/fr-CA/pages/x", "ar", ("fr", "ltr", "Sortie rapide")),  # the path wins
+        ("/de/", "ar", ("en", "ltr", "Quick exit")),  # a language we do not have
+        ("/", "fa-IR, fa;q=0.9, en;q=0.5", ("fa", "rtl", "خروج سریع")),
+        ("/", "de, en;q=0.1", ("en", "ltr", "Quick exit")),
+        ("/", None, ("en", "ltr", "Quick exit")),
+    ],
+)
+def test_the_shell_is_served_in_the_readers_language(
+    shell_client: TestClient,
+    client: TestClient,
+    which: str,
+    path: str,
+    accept_language: str | None,
+    expected: tuple[str, str, str],
+) -> None:
+    http = shell_client if which == "routes" else client
+    headers = {"Accept-Language": accept_language} if accept_language else {}
+    res = http.get(path, headers=headers)
+    assert res.status_code == 200
+    assert _shell_language(res.text) == expected
+    if expected[0] != "en":
+        translated = {
+            "fr": "Ouverture du guide…",
+            "ar": "جارٍ فتح الدليل…",
+            "fa": "در حال باز کردن راهنما…",
+        }
+        assert translated[expected[0]] in res.text
+    # Each language its own ETag, which the service worker still takes as the shell's revision.
+    revision = shell.revision_of((shell.load_shell(PROJECT_ROOT / "frontend")).index.body)
+    etag = res.headers["etag"].strip('"')
+    assert etag == revision or etag.startswith(revision + ".")
+    assert (expected[0] == "en") == (etag == revision)
+    vary = res.headers.get("vary", "")
+    assert ("Accept-Language" in vary) == (path == "/")
+    again = http.get(path, headers={**headers, "If-None-Match": res.headers["etag"]})
+    assert again.status_code == 304
+
+
+def test_shell_texts_are_catalog_messages() -> None:
+    """Every text index.html marks for translation is one pybabel extracts (SHELL_MESSAGES),
+    so translators see it; and each has a translation in every catalog."""
+    index = (PROJECT_ROOT / "frontend" / "index.html").read_text()
+    marked = {html.unescape(m[3]) for m in shell._MARKED_TEXT.finditer(index)}
+    assert marked == set(shell.SHELL_MESSAGES)
+    localized = shell.load_shell(PROJECT_ROOT / "frontend").localized
+    assert set(localized) == set(catalog_locales()) and len(localized) >= 9
+    for locale, file in localized.items():
+        body = file.body.decode()
+        if locale != "en":
+            assert "Opening the guide…" not in body, f"{locale}: untranslated"
+
+
+def test_every_module_of_the_first_screen_is_preloaded() -> None:
+    """The static import graph of app.js is announced in the HTML, so the browser asks for all of
+    it in one round trip; modules loaded on demand (import()) and lazy files are not."""
+    s = shell.load_shell(PROJECT_ROOT / "frontend")
+    body = s.index.body.decode()
+    preloaded = re.findall(r'<link rel="modulepreload" href="([^"]+)">', body)
+    assert "/static/js/content.js" in preloaded and "/static/js/views/item.js" in preloaded
+    assert "/static/js/terms.js" in preloaded  # imported two levels down
+    assert len(preloaded) == len(set(preloaded))
+    for url in preloaded:
+        assert url in s.by_url and not s.by_url[url].lazy
+    assert not any("/admin/" in u or "/cases/" in u or "/field/" in u for u in preloaded)
+    assert "/static/js/delta.js" not in preloaded  # import() only
+    # Every module the browser would load for the first screen is in the list: follow imports.
+    pending, seen = ["js/app.js"], set()
+    while pending:
+        rel = pending.pop()
+        if rel in seen:
+            continue
+        seen.add(rel)
+        text = (PROJECT_ROOT / "frontend" / rel).read_text()
+        for spec in re.findall(r"^import [^;]*? from '(\.[^']+)';", text, re.MULTILINE):
+            pending.append(str(Path(rel).parent.joinpath(spec)).replace("\\", "/"))
+    expected = {shell.url_for(str(Path(os.path.normpath(r)))) for r in seen - {"js/app.js"}}
+    assert set(preloaded) == expected

@@ -126,3 +126,30 @@ def test_an_unreachable_database_is_a_503_with_retry_after(app: FastAPI) -> None
     assert int(response.headers["retry-after"]) > 0
     assert response.headers["content-type"] == "application/problem+json"
     assert "psycopg" not in response.text and "127.0.0.1" not in response.text
+
+
+def test_the_policy_allows_only_this_origin_for_every_kind_of_fetch() -> None:
+    """The policy names only what differs from `default-src` (bytes on every document); what
+    each kind of fetch falls back to (CSP 3 fallback lists) is still this origin alone."""
+    from app.core.http import CONTENT_SECURITY_POLICY
+
+    policy = dict(
+        (d.split()[0], " ".join(d.split()[1:]))
+        for d in (part.strip() for part in CONTENT_SECURITY_POLICY.split(";"))
+    )
+    fallbacks = {
+        "script-src": ["script-src", "default-src"],
+        "style-src": ["style-src", "default-src"],
+        "font-src": ["font-src", "default-src"],
+        "connect-src": ["connect-src", "default-src"],
+        "manifest-src": ["manifest-src", "default-src"],
+        "worker-src": ["worker-src", "child-src", "script-src", "default-src"],
+        "frame-src": ["frame-src", "child-src", "default-src"],
+        "media-src": ["media-src", "default-src"],
+    }
+    for kind, chain in fallbacks.items():
+        effective = next(policy[d] for d in chain if d in policy)
+        assert effective == "'self'", kind
+    assert policy["img-src"] == "'self' data:"
+    assert policy["object-src"] == policy["base-uri"] == policy["frame-ancestors"] == "'none'"
+    assert "unsafe" not in CONTENT_SECURITY_POLICY

@@ -23,7 +23,10 @@ def test_default_is_the_neutral_page_the_shell_ships(frontend: Path) -> None:
     default = Settings().quick_exit_url
     assert (frontend / default.removeprefix("/static/")).is_file()
     s = shell.load_shell(frontend, default)
-    assert s.index.body == (frontend / "index.html").read_bytes()  # nothing to rewrite
+    shipped = (frontend / "index.html").read_text()
+    assert f'<meta name="hw-quick-exit" content="{default}">' in shipped
+    assert f'data-quick-exit data-t href="{default}"' in shipped
+    assert shell.with_quick_exit(s.index, default) is s.index  # nothing to rewrite
     page = (frontend / "recipe.html").read_text().lower()
     assert "homeward" not in page  # the destination names nothing of Homeward
 
@@ -48,6 +51,8 @@ def test_served_index_carries_the_setting(frontend: Path) -> None:
     with TestClient(app) as client:
         body = client.get("/fr/pages/x").text
         assert '<meta name="hw-quick-exit" content="https://news.example/">' in body
+        # ... and in the link shown before the scripts run, in the page's language
+        assert 'data-quick-exit data-t href="https://news.example/">Sortie rapide</a>' in body
         sw = client.get("/sw.js").text
     rev = shell.load_shell(frontend, "https://news.example/").index.revision
     assert rev in sw

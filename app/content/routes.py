@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, FastAPI, Header, Path, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.types import Scope
 
 from app.content.bundles import BundleCache, find_item, served_locale
 from app.content.feed import read_changes
@@ -130,7 +131,7 @@ def bundle_fast_path(app: FastAPI) -> Resolver:
     """GET /api/v1/content/{locale} answered before routing while the cached bundle is known
     to be current (app/core/fastpath.py); otherwise the route above answers."""
 
-    def resolve(path: str) -> Prepared | None:
+    def resolve(path: str, scope: Scope) -> Prepared | None:
         if not path.startswith(CONTENT_PREFIX):
             return None
         cache: BundleCache = app.state.bundle_cache

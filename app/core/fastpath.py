@@ -21,10 +21,11 @@ class Prepared:
     media_type: str
     gzip_body: bytes | None = None
     br_body: bytes | None = None
+    vary: str | None = None  # request headers the answer depends on, besides its coding
 
 
-# (path) -> the prepared answer, or None to let the routes answer.
-Resolver = Callable[[str], Prepared | None]
+# (path, scope) -> the prepared answer, or None to let the routes answer.
+Resolver = Callable[[str, Scope], Prepared | None]
 
 
 class FastPathMiddleware:
@@ -39,7 +40,7 @@ class FastPathMiddleware:
         if scope["type"] == "http" and scope["method"] in _METHODS:
             path = scope["path"]
             try:
-                hit = next((h for r in self.resolvers if (h := r(path)) is not None), None)
+                hit = next((h for r in self.resolvers if (h := r(path, scope)) is not None), None)
             except Exception:  # e.g. a broken frontend folder: the routes' error handling says so
                 hit = None
             if hit is not None and await self._answer(scope, send, path, hit):
@@ -56,8 +57,11 @@ class FastPathMiddleware:
             elif name in _BODY_HEADERS and value != b"0":
                 return False  # a body: the routes (and the body limit) deal with it
         headers = [(b"etag", hit.etag.encode()), (b"cache-control", hit.cache_control.encode())]
+        vary = [hit.vary] if hit.vary else []
         if hit.gzip_body is not None or hit.br_body is not None:
-            headers.append((b"vary", b"Accept-Encoding"))
+            vary.append("Accept-Encoding")
+        if vary:
+            headers.append((b"vary", ", ".join(vary).encode()))
         if etag_matches(if_none_match, hit.etag):
             headers += self.headers.headers_for(path, b"")
             await send({"type": "http.response.start", "status": 304, "headers": headers})

@@ -11,10 +11,11 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # Same-origin only, no inline script or style: the PWA is built to run under this.
+# `default-src 'self'` is what scripts, styles, fonts, fetches, workers and the manifest fall
+# back to, so only what differs is named (issue #13: this is sent with every document).
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "font-src 'self'; connect-src 'self'; worker-src 'self'; manifest-src 'self'; "
-    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'; form-action 'self'"
 )
 
 # Every response: what holds whatever the body is.
@@ -29,7 +30,7 @@ COMMON_HEADERS: dict[str, str] = {
 DOCUMENT_HEADERS: dict[str, str] = {
     "content-security-policy": CONTENT_SECURITY_POLICY,
     **COMMON_HEADERS,
-    "permissions-policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+    "permissions-policy": "camera=(), microphone=(), geolocation=()",
     "cross-origin-opener-policy": "same-origin",
     "x-frame-options": "DENY",
 }
@@ -245,13 +246,17 @@ def cached_response(
     media_type: str,
     gzip_body: bytes | None = None,
     br_body: bytes | None = None,
+    vary: str | None = None,
 ) -> Response:
     """A response with an ETag: 304 when the client's copy still holds, otherwise the
     bytes, pre-compressed when the client takes brotli or gzip (the ETag names the content,
     whatever its coding: caches tell codings apart by Vary)."""
     headers = {"ETag": etag, "Cache-Control": cache_control}
+    varies = [vary] if vary else []
     if gzip_body is not None or br_body is not None:
-        headers["Vary"] = "Accept-Encoding"
+        varies.append("Accept-Encoding")
+    if varies:
+        headers["Vary"] = ", ".join(varies)
     if etag_matches(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)
     accept = request.headers.get("accept-encoding", "")

@@ -9,6 +9,7 @@ import threading
 
 from fastapi import APIRouter, FastAPI, HTTPException, Request, Response
 from starlette.convertors import Convertor, register_url_convertor
+from starlette.types import Scope
 
 from app.core.config import Settings, get_settings
 from app.core.fastpath import Prepared, Resolver
@@ -53,7 +54,9 @@ def _shell(settings: Settings) -> shell.Shell:
     )
 
 
-def _send(request: Request, file: shell.ShellFile, cache_control: str) -> Response:
+def _send(
+    request: Request, file: shell.ShellFile, cache_control: str, vary: str | None = None
+) -> Response:
     return cached_response(
         request,
         body=file.body,
@@ -62,7 +65,13 @@ def _send(request: Request, file: shell.ShellFile, cache_control: str) -> Respon
         etag=file.etag,
         cache_control=cache_control,
         media_type=file.media_type,
+        vary=vary,
     )
+
+
+# At / the shell's language is the browser's (a locale path names its own).
+def _vary_for(path: str) -> str | None:
+    return "Accept-Language" if path in ("", "/") else None
 
 
 # async, and no I/O but a stat walk at most every HOMEWARD_FRONTEND_RECHECK_SECONDS: these
@@ -87,7 +96,8 @@ async def static_file(path: str, request: Request) -> Response:
 async def app_shell(path: str, request: Request) -> Response:
     if not shell.is_navigation_path(path):
         raise HTTPException(status_code=404)
-    return _send(request, _shell(_settings(request)).index, NO_CACHE)
+    index = _shell(_settings(request)).index_for(path, request.headers.get("accept-language"))
+    return _send(request, index, NO_CACHE, _vary_for(path))
 
 
 def _asset(request: Request, url: str) -> Response:
@@ -117,13 +127,18 @@ def shell_fast_path(app: FastAPI) -> Resolver:
     """The worker, the manifest, static files and app navigations answered before routing
     (app/core/fastpath.py), exactly as the routes above would; misses go on to them."""
 
-    def resolve(path: str) -> Prepared | None:
+    def resolve(path: str, scope: Scope) -> Prepared | None:
+        vary = None
         if path == "/sw.js":
             file: shell.ShellFile | None = _shell(_app_settings(app)).service_worker
         elif path.startswith(shell.STATIC_PREFIX) or path == "/manifest.webmanifest":
             file = _shell(_app_settings(app)).by_url.get(path)
         elif shell.is_navigation_path(path[1:]):
-            file = _shell(_app_settings(app)).index
+            accept_language = next(
+                (v.decode("latin-1") for k, v in scope["headers"] if k == b"accept-language"), None
+            )
+            file = _shell(_app_settings(app)).index_for(path, accept_language)
+            vary = _vary_for(path)
         else:
             return None
         if file is None:
@@ -135,6 +150,7 @@ def shell_fast_path(app: FastAPI) -> Resolver:
             media_type=file.media_type,
             gzip_body=file.gzip_body,
             br_body=file.br_body,
+            vary=vary,
         )
 
     return resolve

@@ -24,7 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.core.http import precompress
-from app.i18n.locales import LOCALE_PATTERN
+from app.i18n import _
+from app.i18n.catalogs import catalog_locales, gettext_for
+from app.i18n.locales import LOCALE_PATTERN, direction, negotiate, parse_accept_language
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +41,33 @@ REVISION_LENGTH = 12
 # index.html carries the quick-exit destination (HOMEWARD_QUICK_EXIT_URL) in this meta element,
 # so it is part of the precached shell and works offline.
 QUICK_EXIT_META = re.compile(r'(<meta name="hw-quick-exit" content=")[^"]*(")')
+# ... and in the quick-exit link the page shows before its scripts have run.
+QUICK_EXIT_LINK = re.compile(r'(<a [^>]*\bdata-quick-exit\b[^>]*\bhref=")[^"]*(")')
+
+# The app shell is served in the reader's language (issue #13: the first screen is readable
+# before any script has arrived): the <html> element's language and direction, and the text of
+# every element marked `data-t`, which is a UI message (a msgid of the catalogs).
+SOURCE_LOCALE = "en"  # index.html's own language: msgids are English
+_HTML_LANG = re.compile(r'<html lang="[^"]*" dir="[^"]*">')
+_MARKED_TEXT = re.compile(r"(<(\w+)\b[^>]*\sdata-t\b[^>]*>)([^<]+)(</\2>)")
+# The app's module graph is announced in the HTML (<link rel="modulepreload">, put where this
+# comment stands in index.html), so every module of the first screen is asked for in the same
+# round trip as app.js instead of one level of imports after another.
+# index.html's `data-t` texts, marked here so that `pybabel extract` puts them in the catalogs
+# (tests/test_shell.py checks that the two lists agree).
+SHELL_MESSAGES = (
+    _("Homeward"),
+    _("Quick exit"),
+    _("Opening the guide…"),
+    _("Homeward needs JavaScript to work."),
+)
+MODULEPRELOAD_MARK = "<!-- modulepreload -->"
+APP_MODULE = "js/app.js"
+_STATIC_IMPORT = re.compile(
+    r"^\s*(?:import|export)\b[^'\"()]*?\bfrom\s*['\"](\.{1,2}/[^'\"]+)['\"]"
+    r"|^\s*import\s*['\"](\.{1,2}/[^'\"]+)['\"]",
+    re.MULTILINE,
+)
 
 # Served and revisioned, but not precached on a reader's first visit: the outreach workers'
 # screens (and any staff-only code), the large install icons the browser fetches itself, and
@@ -119,10 +148,20 @@ class Shell:
     service_worker: ShellFile  # sw.js with the manifests injected (never precached)
     version: str  # short hash of the whole manifest and the worker template
     by_url: dict[str, ShellFile] = field(repr=False)
+    # index.html in each language with a UI catalog (the source language is `index` itself)
+    localized: dict[str, ShellFile] = field(default_factory=dict, repr=False)
 
     @property
     def index(self) -> ShellFile:
         return self.by_url["/"]
+
+    def index_for(self, path: str, accept_language: str | None) -> ShellFile:
+        """The app shell for a navigation: in the language its path names (``/fr-CA/...``:
+        French), or at ``/`` the reader's browser language; English when we have neither."""
+        first = path.lstrip("/").split("/", 1)[0]
+        preferred = [first] if first else parse_accept_language(accept_language)
+        locale = negotiate(preferred, [SOURCE_LOCALE, *self.localized])
+        return self.localized.get(locale or SOURCE_LOCALE, self.index)
 
     def manifest(self) -> list[dict[str, str]]:
         """What the service worker precaches at install: the reader's app."""
@@ -264,16 +303,64 @@ def with_quick_exit(file: ShellFile, url: str) -> ShellFile:
         return file
     text = file.body.decode("utf-8")
     value = html.escape(url, quote=True)
-    new = QUICK_EXIT_META.sub(lambda m: m.group(1) + value + m.group(2), text, count=1)
+    new = text
+    for pattern in (QUICK_EXIT_META, QUICK_EXIT_LINK):
+        new = pattern.sub(lambda m: m.group(1) + value + m.group(2), new, count=1)
     if new == text:
         return file
     return shell_file(file.rel, new.encode("utf-8"))
+
+
+def module_graph(by_rel: dict[str, ShellFile], entry: str = APP_MODULE) -> list[str]:
+    """The modules ``entry`` imports statically, directly or not (dynamic ``import()`` is
+    left out: it loads on demand), in the order first met; lazy files are never included."""
+    seen: list[str] = []
+    stack = [entry]
+    while stack:
+        rel = stack.pop(0)
+        if rel in seen or rel not in by_rel or is_lazy(rel):
+            continue
+        seen.append(rel)
+        text = by_rel[rel].body.decode("utf-8", "replace")
+        base = Path(rel).parent
+        for match in _STATIC_IMPORT.finditer(text):
+            target = os.path.normpath(base / (match[1] or match[2])).replace(os.sep, "/")
+            stack.append(target)
+    return seen[1:]
+
+
+def with_modulepreload(index: ShellFile, by_rel: dict[str, ShellFile]) -> ShellFile:
+    text = index.body.decode("utf-8")
+    if MODULEPRELOAD_MARK not in text:
+        return index
+    links = "\n".join(
+        f'<link rel="modulepreload" href="{url_for(rel)}">' for rel in module_graph(by_rel)
+    )
+    return shell_file(index.rel, text.replace(MODULEPRELOAD_MARK, links, 1).encode("utf-8"))
+
+
+def localize_index(index: ShellFile, locale: str) -> ShellFile:
+    """index.html in ``locale``: lang and dir, and its ``data-t`` texts translated. Its
+    revision starts with the index's own (the service worker's precache check accepts
+    ``"<revision>.<anything>"`` for the shell) and ends with a hash of this copy."""
+    text = index.body.decode("utf-8")
+    text = _HTML_LANG.sub(f'<html lang="{locale}" dir="{direction(locale)}">', text, count=1)
+    text = _MARKED_TEXT.sub(
+        lambda m: m[1] + html.escape(gettext_for(locale, html.unescape(m[3])), quote=False) + m[4],
+        text,
+    )
+    body = text.encode("utf-8")
+    gz, br = precompress(body)
+    revision = f"{index.revision}.{locale}.{revision_of(body)[:6]}"
+    return ShellFile(index.rel, index.url, revision, body, index.media_type, gz, br)
 
 
 def _build(files: list[ShellFile]) -> Shell:
     by_rel = {f.rel: f for f in files}
     if INDEX_FILE not in by_rel or SW_FILE not in by_rel:
         raise ShellError(f"the frontend directory needs {INDEX_FILE} and {SW_FILE}")
+    by_rel[INDEX_FILE] = with_modulepreload(by_rel[INDEX_FILE], by_rel)
+    files = list(by_rel.values())
     template = by_rel[SW_FILE]
     served = tuple(sorted((f for f in files if f.rel != SW_FILE), key=lambda f: f.url))
     manifest = [{"url": f.url, "revision": f.revision} for f in served if not f.lazy]
@@ -289,7 +376,15 @@ def _build(files: list[ShellFile]) -> Shell:
         SW_FILE, render_service_worker(text, manifest, version, lazy).encode("utf-8")
     )
     by_url = {f.url: f for f in served}
-    return Shell(files=served, service_worker=service_worker, version=version, by_url=by_url)
+    index = by_url["/"]
+    localized = {code: localize_index(index, code) for code in catalog_locales()}
+    return Shell(
+        files=served,
+        service_worker=service_worker,
+        version=version,
+        by_url=by_url,
+        localized=localized,
+    )
 
 
 _cache = ShellCache()

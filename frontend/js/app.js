@@ -314,6 +314,8 @@ async function boot() {
   state.prefs = await store.getMeta('prefs', state.prefs);
   if (!!state.prefs.discreet !== discreet.active()) discreet.apply(!!state.prefs.discreet);
   const returning = !!state.prefs.audience; // not the first visit
+  // The server chose the page's language (app/pwa/shell.py index_for).
+  if (!returning) content.prefetch(document.documentElement.lang, router.parse().locale);
   await render();
   // Once the server has answered (navigator.onLine may be true with no way to it): from the
   // second visit, keep the field features offline (a first visit stays small, issue #13), and

@@ -66,12 +66,35 @@ async function save(rec) {
   return rec;
 }
 
-export async function download(locale) {
-  const [got, catalog] = await Promise.all([fetchBundle(locale, null), locale === SOURCE ? EMPTY_CATALOG : fetched.get(locale) || fetchCatalog(locale).catch(() => null)]);
-  fetched.delete(locale);
-  const rec = await save(merge(null, got, catalog));
-  if (locale === SOURCE) await store.setMeta('english', 'kept');
-  return rec;
+// One download of a language at a time: a second ask waits for the first.
+const downloading = new Map();
+export function download(locale) {
+  if (!downloading.has(locale)) {
+    const run = async () => {
+      const [got, catalog] = await Promise.all([fetchBundle(locale, null), locale === SOURCE ? EMPTY_CATALOG : fetchedCatalog(locale)]);
+      fetched.delete(locale);
+      const rec = await save(merge(null, got, catalog));
+      if (locale === SOURCE) await store.setMeta('english', 'kept');
+      return rec;
+    };
+    downloading.set(
+      locale,
+      run().finally(() => downloading.delete(locale)),
+    );
+  }
+  return downloading.get(locale);
+}
+
+// Fetched before its bundle, or under way; null if it cannot be (tried again next time).
+async function fetchedCatalog(locale) {
+  if (!fetched.has(locale))
+    fetched.set(
+      locale,
+      fetchCatalog(locale).catch(() => null),
+    );
+  const catalog = await fetched.get(locale);
+  if (!catalog) fetched.delete(locale);
+  return catalog;
 }
 
 // A language's catalog from the device; else fetched once, and stored in its record (one saved
@@ -80,16 +103,24 @@ export async function catalogFor(locale) {
   if (locale === SOURCE) return EMPTY_CATALOG;
   const rec = active && active.locale === locale ? active : await store.get('bundles', locale);
   if (rec?.catalog) return rec.catalog;
-  if (!fetched.has(locale) && navigator.onLine) {
-    try {
-      fetched.set(locale, await fetchCatalog(locale));
-    } catch {
-      return null;
-    }
-  }
-  const catalog = fetched.get(locale) || null;
+  if (!fetched.has(locale) && !navigator.onLine) return null;
+  const catalog = await fetchedCatalog(locale);
   if (rec && catalog) await save(merge(rec, null, catalog));
   return catalog;
+}
+
+// A first visit asks at once for what its first screen needs (issue #13): the language list,
+// the page's catalog and, when the address names a language, its guide.
+export function prefetch(pageLocale, routeLocale) {
+  if (!navigator.onLine) return;
+  locales().catch(() => {});
+  if (pageLocale) catalogFor(pageLocale).catch(() => {});
+  if (routeLocale) {
+    store
+      .get('bundles', routeLocale)
+      .then((rec) => rec || download(routeLocale))
+      .catch(() => {});
+  }
 }
 
 // The in-memory copy follows what was stored.
@@ -194,12 +225,18 @@ export async function remove(locale) {
 
 // The language list: the one stored on the device at once (the app opens from the phone first),
 // refreshed from the server in the background; fetched and awaited only when none is stored.
-async function fetchLocales() {
-  const res = await fetch('/api/v1/locales', { cache: 'no-store', credentials: 'omit' });
-  if (!res.ok) throw new Error(`HTTP ${res.status}`);
-  listed = await res.json();
-  await store.setMeta('locales', listed);
-  return listed;
+let listing = null; // the fetch under way, if any
+function fetchLocales() {
+  listing ||= (async () => {
+    const res = await fetch('/api/v1/locales', { cache: 'no-store', credentials: 'omit' });
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    listed = await res.json();
+    await store.setMeta('locales', listed);
+    return listed;
+  })().finally(() => {
+    listing = null;
+  });
+  return listing;
 }
 
 export async function locales() {

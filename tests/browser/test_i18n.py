@@ -223,6 +223,32 @@ def test_first_visit_in_arabic(new_page: Callable[..., Page], live_server: LiveS
         assert not page.evaluate(HAS_BUNDLE, "en")
 
 
+def test_the_first_screen_is_readable_before_any_script(
+    new_page: Callable[..., Page], live_server: LiveServer
+) -> None:
+    """Issue #13: on a slow link the scripts take several round trips; the page the server
+    sends is already in the reader's language, right to left, with a quick exit that works
+    without them (a plain link to the organisation's page)."""
+    page = new_page("ar")
+    ar = catalog(live_server, "ar")
+    # Scripts that have not arrived yet: empty modules (an aborted request is a console error).
+    page.route(
+        "**/static/js/**",
+        lambda route: route.fulfill(status=200, content_type="text/javascript", body=""),
+    )
+    page.goto("/")
+    assert_lang(page, "ar", "rtl")
+    expect(page.locator("main [role=status]")).to_have_text(tr(ar, "Opening the guide…"))
+    link = page.locator("header a[data-quick-exit]")
+    expect(link).to_have_text(tr(ar, "Quick exit"))
+    box = link.bounding_box()  # at the inline end, which is the left
+    assert box and box["x"] + box["width"] < (page.viewport_size or {"width": 412})["width"] / 2
+    assert_accessible(page, "shell before its scripts (ar)")
+    screenshot(page, "shell-ar.png")
+    link.click()
+    page.wait_for_url("**/static/recipe.html")
+
+
 @pytest.mark.parametrize(
     ("browser_locale", "expected"), [("fr-CA", "fr"), ("uk-UA", "uk"), ("de-DE", "en")]
 )

@@ -112,9 +112,9 @@ export function itemView(root, ctx) {
   const text = textAttrs(it); // lang/dir when shown in a fallback language
   const prose = h('div', { class: 'prose', ...text });
   prose.innerHTML = it.body_html || ''; // sanitised by the server; CSP forbids inline script anyway
-  const glossary = content.glossary();
   linkPageNames(prose, content.items(), it.slug, (x) => paths.item(l, x), it.locale || l);
-  linkTerms(prose, glossary, (key) => paths.glossary(l, key), it.locale || l);
+  // Unsorted: linkTerms orders by length; a collator costs a slow phone tens of ms.
+  linkTerms(prose, content.bundle().glossary, (key) => paths.glossary(l, key), it.locale || l);
   const popup = termDialog(l);
   prose.addEventListener('click', (e) => {
     const a = e.target.closest('a.term');
