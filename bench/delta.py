@@ -1,7 +1,8 @@
 """Content delta efficiency (a benchmark, not a test): after one changed item, the answer of
-GET /api/v1/sync/content since the phone's cursor, against the language bundle, gzip on both
-sides (as on the wire), for the shipped library and for synthetic libraries 10x and 100x
-larger (the shipped items copied under new slugs, in every locale, published at once).
+GET /api/v1/sync/content?patches=1 (as the PWA asks: the item comes as a patch) since the
+phone's cursor, against the language bundle, gzip on both sides (as on the wire), for the
+shipped library and for synthetic libraries 10x and 100x larger (the shipped items copied
+under new slugs, in every locale, published at once).
 
 Goal (issue #13): the delta <= 2 % of the bundle, and the same size at every scale.
 
@@ -96,7 +97,7 @@ def measure(database_url: str, scale: int) -> list[tuple[str, int, int, int, flo
             for locale in MEASURED:
                 bundle = build_bundle(session, locale, SOURCE, version)
                 n = items if items is not None else len(bundle.items)
-                page = read_changes(session, locale, cursor, 200, SOURCE)
+                page = read_changes(session, locale, cursor, 200, SOURCE, patches=True)
                 delta = ContentDelta.model_validate(page, from_attributes=True)
                 out.append((locale, n, _gzip_size(delta.model_dump_json().encode()),
                             _gzip_size(bundle.model_dump_json().encode()), took))  # fmt: skip

@@ -11,6 +11,7 @@ Views are compared for every served locale, so an English edit reaches the local
 back to it, and the translations it makes stale, without the writer naming them.
 """
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,11 +20,12 @@ from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import delete, func, update
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, defer
 from sqlmodel import Session, col, select
 
 from app.content.locales import available_locales
 from app.content.models import ContentChange, ContentState, ContentView, EntityKind
+from app.content.patch import dumps, make_patch
 from app.content.resolver import (
     Resolver,
     published_checklists,
@@ -59,34 +61,45 @@ def resolved_entities(
             yield EntityKind.term, term.key, term_out
 
 
-def _view_hash(view: BaseModel) -> str:
+def _view_hash(view: dict[str, Any]) -> str:
     from app.content.write import values_hash  # write.py imports this module
 
-    return values_hash(view.model_dump(mode="json"))
+    return values_hash(view)
 
 
 def record_changes(session: Session, seq: int, source_locale: str) -> int:
     """Compares every served locale's resolved views with the stored hashes and appends a
-    change (numbered ``seq``) wherever one differs. Call inside the writer's transaction,
-    after the content rows changed and the version was bumped. Returns the rows added."""
-    stored = {(v.locale, v.entity_kind, v.entity_key): v for v in session.exec(select(ContentView))}
+    change (numbered ``seq``) wherever one differs: a put carries a patch from the previous
+    view when that was stored (patch.py), unless the patch is no smaller than the view. Call
+    inside the writer's transaction, after the content rows changed and the version was
+    bumped. Returns the rows added."""
+    # The stored views' text is read only where a view changed (at 100x it is ~100 MB).
+    views = select(ContentView).options(defer(col(ContentView.view_json)))
+    stored = {(v.locale, v.entity_kind, v.entity_key): v for v in session.exec(views)}
     seen: set[tuple[str, EntityKind, str]] = set()
     added = 0
     for locale in available_locales(session, source_locale):
-        for kind, key, view in resolved_entities(session, locale, source_locale):
+        for kind, key, out in resolved_entities(session, locale, source_locale):
             ident = (locale, kind, key)
             seen.add(ident)
+            view = out.model_dump(mode="json")
             digest = _view_hash(view)
             row = stored.get(ident)
             if row is not None and row.view_hash == digest:
                 continue
+            text = dumps(view)
+            change = ContentChange(
+                seq=seq, locale=locale, entity_kind=kind, entity_key=key, op="put"
+            )
             if row is None:
                 row = ContentView(locale=locale, entity_kind=kind, entity_key=key, view_hash="")
-            row.view_hash = digest
+            elif row.view_json is not None and row.seq is not None:
+                ops = make_patch(json.loads(row.view_json), view)
+                if len(dumps(ops)) < len(text):
+                    change.patch, change.base_seq = ops, row.seq
+            row.view_hash, row.view_json, row.seq = digest, text, seq
             session.add(row)
-            session.add(
-                ContentChange(seq=seq, locale=locale, entity_kind=kind, entity_key=key, op="put")
-            )
+            session.add(change)
             added += 1
     for ident, row in stored.items():
         if ident not in seen:  # unpublished, or its locale is no longer served
@@ -136,11 +149,21 @@ def parse_cursor(session: Session, cursor: str | None) -> int:
 
 
 def read_changes(
-    session: Session, locale: str, cursor: str | None, limit: int, source_locale: str
+    session: Session,
+    locale: str,
+    cursor: str | None,
+    limit: int,
+    source_locale: str,
+    patches: bool = False,
 ) -> ChangePage:
     """The entities of ``locale`` changed after the cursor, each once (its latest change), in
     the order of their latest change, with their current resolved data. One page never
-    splits the changes of one sequence number (the next page starts after its cursor)."""
+    splits the changes of one sequence number (the next page starts after its cursor).
+
+    With ``patches`` (a client that applies them), an entity whose latest change holds a
+    patch from a view the cursor already had (``base_seq`` at or before it: changed once
+    since, whatever compaction removed) is sent as that patch instead. Without it, never:
+    an app from before patches skips ops it does not know and would miss the change."""
     since = parse_cursor(session, cursor)
     head = session.exec(select(ContentState.version).where(ContentState.id == 1)).one()
     last = func.max(ContentChange.seq)
@@ -170,26 +193,53 @@ def read_changes(
             )
         else:
             rows = rows[:limit]
+    patched = (
+        _patches(session, locale, since, {seq for _kind, _key, seq in rows}) if patches else {}
+    )
     current = (
         {(kind, key): view for kind, key, view in resolved_entities(session, locale, source_locale)}
-        if rows
+        if any((kind, key, seq) not in patched for kind, key, seq in rows)
         else {}
     )
     changes = []
-    for kind, key, _seq in rows:
-        view = current.get((kind, key))
-        changes.append(
-            {
-                "type": kind.value if isinstance(kind, EntityKind) else kind,
-                "slug": key,
-                "op": "put" if view is not None else "delete",
-                "data": view.model_dump(mode="json") if view is not None else None,
-            }
-        )
+    for kind, key, seq in rows:
+        change: dict[str, Any] = {
+            "type": kind.value if isinstance(kind, EntityKind) else kind,
+            "slug": key,
+        }
+        if (ops := patched.get((kind, key, seq))) is not None:
+            change.update(op="patch", patch=ops)
+        elif (view := current.get((kind, key))) is not None:
+            change.update(op="put", data=view.model_dump(mode="json"))
+        else:
+            change.update(op="delete", data=None)
+        changes.append(change)
     cursor_seq = rows[-1][2] if has_more else max(head, since)
     return ChangePage(
         changes=changes, cursor=make_cursor(cursor_seq), version=cursor_seq, has_more=has_more
     )
+
+
+def _patches(
+    session: Session, locale: str, since: int, seqs: set[int]
+) -> dict[tuple[EntityKind, str, int], list[Any]]:
+    """The patches of the changes numbered ``seqs`` that apply to what the cursor held."""
+    if not seqs:
+        return {}
+    found = session.exec(
+        select(
+            ContentChange.entity_kind,
+            ContentChange.entity_key,
+            ContentChange.seq,
+            ContentChange.patch,
+        ).where(
+            ContentChange.locale == locale,
+            col(ContentChange.seq).in_(seqs),
+            col(ContentChange.base_seq) <= since,
+            col(ContentChange.patch).is_not(None),
+        )
+    )
+    return {(kind, key, seq): ops for kind, key, seq, ops in found}
 
 
 # --- compaction ---------------------------------------------------------------------------

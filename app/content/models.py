@@ -239,6 +239,11 @@ class ContentView(SQLModel, table=True):
     entity_kind: EntityKind = Field(sa_type=enum_type(EntityKind), primary_key=True)
     entity_key: str = Field(max_length=80, primary_key=True)
     view_hash: str = Field(max_length=64)
+    # The view itself (compact JSON) and the change that published it: the next change is
+    # also stored as a patch from it (patch.py). None for views stored before patches (their
+    # next change is sent whole). Read only for the views that change (deferred, feed.py).
+    view_json: str | None = Field(default=None, sa_type=Text)
+    seq: int | None = Field(default=None, sa_type=BigInteger)
 
 
 class ContentChange(SQLModel, table=True):
@@ -256,3 +261,8 @@ class ContentChange(SQLModel, table=True):
     entity_key: str = Field(max_length=80)
     op: str = Field(max_length=8)  # put | delete
     created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    # On a put whose previous view was stored: the ops from it (patch.py), and the seq of
+    # the change that published it. A reader whose cursor is at or after ``base_seq`` holds
+    # that view, so the patch is all it needs (even once older rows were compacted away).
+    patch: list[Any] | None = Field(default=None, sa_type=JSON(none_as_null=True))
+    base_seq: int | None = Field(default=None, sa_type=BigInteger)

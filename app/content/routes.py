@@ -112,15 +112,18 @@ def get_content_changes(
     locale: Annotated[str, Query(pattern=LOCALE_PATTERN, max_length=35)],
     since: Annotated[str | None, Query(max_length=40)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 200,
+    patches: Annotated[bool, Query()] = False,
 ) -> ContentDelta:
     """What changed in a language's published content after `since` (the bundle's
     `cursor`, or the `cursor` of the previous page): puts and deletes with the data resolved
     for that locale (fallbacks and stale flags as in the bundle), in pages; follow
-    `has_more`. An unknown or too-old cursor answers 410: download the bundle again."""
+    `has_more`. With `patches=1`, an entity changed once since the cursor may come as a
+    `patch` of the version the cursor had instead of a put. An unknown or too-old cursor
+    answers 410: download the bundle again."""
     served = served_locale(
         locale, available_locales(session, settings.source_locale), settings.source_locale
     )
-    page = read_changes(session, served, since, limit, settings.source_locale)
+    page = read_changes(session, served, since, limit, settings.source_locale, patches)
     return ContentDelta.model_validate(page, from_attributes=True)
 
 

@@ -1,9 +1,9 @@
 """Response schemas of the public read API (the contract in PRODUCT.md)."""
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from app.content.models import Audience, ItemKind, TranslationStatus
 
@@ -93,8 +93,18 @@ class ContentChangeOut(BaseModel):
     data: dict[str, Any] | None  # resolved for the locale, as in the bundle; None on delete
 
 
+class ContentPatchOut(BaseModel):
+    """Only to a client that asked for patches (``patches=1``): the entity as the cursor
+    had it, changed by these ops (app/content/patch.py states the format)."""
+
+    type: Literal["item", "checklist", "term"]
+    slug: str
+    op: Literal["patch"]
+    patch: list[list[Any]]
+
+
 class ContentDelta(BaseModel):
-    changes: list[ContentChangeOut]
+    changes: list[Annotated[ContentChangeOut | ContentPatchOut, Field(discriminator="op")]]
     cursor: str
     # The bundle `version` a phone holds once it has applied this page (what its readers'
     # feedback names); the cursor stays opaque to the phone.

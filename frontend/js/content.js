@@ -139,14 +139,15 @@ const deltaCode = () => import('./delta.js'); // only once something changed (is
 
 // Each page applied with its cursor in one IndexedDB transaction, onto the record it was asked
 // for (another tab may have moved it on). {gone}: the server no longer answers for the cursor
-// (410, or 400: not a cursor it knows); {unsupported}: a server without delta sync.
+// (410, or 400: not a cursor it knows), or a patch does not apply to what is stored;
+// {unsupported}: a server without delta sync.
 async function pullChanges(locale, since) {
   const changed = [];
   let delta = null;
   const done = (more) => ({ ...more, changed: delta ? delta.collect(changed) : [] });
   let cursor = since;
   for (;;) {
-    const query = new URLSearchParams({ locale, since: cursor });
+    const query = new URLSearchParams({ locale, since: cursor, patches: '1' });
     const res = await fetch(`/api/v1/sync/content?${query}`, { headers: { Accept: 'application/json' }, cache: 'no-store', credentials: 'omit' });
     if (res.status === 410 || res.status === 400) return done({ gone: true });
     if (res.status === 404 || res.status === 405) return done({ unsupported: true });
@@ -158,12 +159,19 @@ async function pullChanges(locale, since) {
     const applied = await store.tx(['bundles'], 'readwrite', async (os) => {
       const rec = await os('bundles').get(locale);
       if (!rec || cursorOf(rec) !== cursor) return null; // removed, or moved on meanwhile
-      const out = delta.applyPage(rec, page);
+      let out;
+      try {
+        out = delta.applyPage(rec, page);
+      } catch (e) {
+        if (e instanceof delta.PatchError) return { unapplied: true }; // nothing stored
+        throw e;
+      }
       if (out.changed.length) out.record.bytes = bundleBytes(out.record.data) + (rec.catalog?.bytes || 0);
       await os('bundles').put(out.record);
       return out;
     });
     if (!applied) return done({});
+    if (applied.unapplied) return done({ gone: true }); // a patch that does not fit: the bundle
     remember(applied.record);
     changed.push(...applied.changed);
     cursor = page.cursor;

@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import { applyPage, changesBetween, collect } from '../js/delta.js';
+import { applyPage, applyPatch, changesBetween, collect, PatchError } from '../js/delta.js';
 
 const item = (slug, fields = {}) => ({ slug, kind: 'tool', order: 1, title: `Title ${slug}`, body_html: `<p>${slug}</p>`, stale: false, ...fields });
 const checklist = (slug, fields = {}) => ({ slug, title: `List ${slug}`, order: 1, items: [], ...fields });
@@ -109,7 +109,7 @@ test('the same page applied twice: the same record, and nothing changed the seco
 test('a put identical to what is stored, and unknown types or ops, change nothing', () => {
   const { record: after, changed } = applyPage(
     record(),
-    page([put('item', 'a', item('a')), put('video', 'v', { slug: 'v' }), { type: 'item', slug: 'a', op: 'patch', data: {} }, put('item', 'e', null)]),
+    page([put('item', 'a', item('a')), put('video', 'v', { slug: 'v' }), { type: 'item', slug: 'a', op: 'merge', data: {} }, put('item', 'e', null)]),
   );
   assert.deepEqual(after.data.items, record().data.items);
   assert.deepEqual(changed, []);
@@ -129,4 +129,68 @@ test('changes between two bundles (one downloaded again) read like a page of cha
   );
   assert.deepEqual(changesBetween(before, before), []);
   assert.deepEqual(changesBetween(null, after), []); // a first download is not an update
+});
+
+// Patches (app/content/patch.py states the format; tests/test_content_patch.py checks that what
+// Python makes, this applies).
+const patch = (type, slug, ops) => ({ type, slug, op: 'patch', patch: ops });
+
+test('a patch replaces values and splices strings, without changing its input', () => {
+  const doc = { title: 'Thirty days', body: '<p>at least 30 days</p>', tags: ['a', 'b'], n: { x: 1 } };
+  const copy = structuredClone(doc);
+  const out = applyPatch(doc, [
+    [['body'], 12, 2, '45', 23],
+    [['tags', 1], 'c'],
+    [['n'], { y: 2 }],
+  ]);
+  assert.deepEqual(out, { title: 'Thirty days', body: '<p>at least 45 days</p>', tags: ['a', 'c'], n: { y: 2 } });
+  assert.deepEqual(doc, copy);
+  assert.equal(out.title, doc.title);
+  assert.deepEqual(applyPatch(doc, []), doc);
+  assert.deepEqual(applyPatch(doc, [[[], [1]]]), [1]); // the root replaced whole
+  // Positions count UTF-16 code units, as the server counts them.
+  assert.equal(applyPatch({ t: '😀 a' }, [[['t'], 3, 1, 'b', 4]]).t, '😀 b');
+});
+
+test('a patch that does not fit what is stored is refused', () => {
+  const doc = { body: 'at least 30 days', list: [1, 2], n: null };
+  const refused = [
+    [[['nowhere'], 1]], // a missing key is not added
+    [[['list', 2], 3]], // nor a missing index
+    [[['list', '0'], 3]], // an index is a number
+    [[['body', 'x'], 1]], // a string has no members
+    [[['n'], 0, 0, 'x', 0]], // a splice of something else than a string
+    [[['body'], 9, 2, '45', 15]], // not the text the patch was made from
+    [[['body'], 15, 2, 'x', 16]], // beyond the text
+    [[['body'], -1, 0, 'x', 16]],
+    [[['body'], 1, 2]], // neither a replacement nor a splice
+    [['body', 'x']],
+    'not a list',
+  ];
+  for (const ops of refused) assert.throws(() => applyPatch(doc, ops), PatchError, JSON.stringify(ops));
+});
+
+test('a patch in a page changes the stored entity and is named by its new title', () => {
+  const before = record();
+  const { record: after, changed } = applyPage(before, page([patch('item', 'b', [[['title'], 7, 0, ' revised', 7]]), patch('term', 't1', [[['definition'], 'Now defined']])]));
+  assert.equal(after.data.items[1].title, 'Title b revised');
+  assert.equal(after.data.items[1].kind, 'page');
+  assert.equal(after.data.glossary[0].definition, 'Now defined');
+  assert.deepEqual(changed, [
+    { type: 'item', slug: 'b', op: 'put', title: 'Title b revised', kind: 'page' },
+    { type: 'term', slug: 't1', op: 'put', title: 'Term t1' },
+  ]);
+  assert.deepEqual(before, record());
+  assert.equal(after.data.cursor, 'k1.9');
+  // Applied again: a replacement gives the same entity (nothing changed), a splice that
+  // changed the length no longer fits (refused: the phone downloads the bundle again).
+  assert.deepEqual(applyPage(after, page([patch('term', 't1', [[['definition'], 'Now defined']])])).changed, []);
+  assert.throws(() => applyPage(after, page([patch('item', 'b', [[['title'], 7, 0, ' revised', 7]])])), PatchError);
+});
+
+test('a page with a patch for an entity not stored, or of the wrong shape, is refused whole', () => {
+  assert.throws(() => applyPage(record(), page([put('item', 'd', item('d')), patch('item', 'zz', [[['title'], 'x']])])), PatchError);
+  assert.throws(() => applyPage(record(), page([patch('item', 'a', [[['slug'], 'b']])])), PatchError); // another entity
+  assert.throws(() => applyPage(record(), page([patch('item', 'a', [[[], 'text']])])), PatchError);
+  assert.throws(() => applyPage(record(), page([patch('item', 'a', null)])), PatchError);
 });

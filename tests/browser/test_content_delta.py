@@ -1,7 +1,7 @@
 """Issue #11, end to end: an editor corrects a figure in the English of tool 7.1 and publishes
 it through the admin API (real HTTP, real server); a phone that was online before, holding
-English and French, receives only that change as a delta of a few kilobytes (no bundle
-download): the English page shows the new text, the French one says its English original
+English and French, receives only that change as a patch of under 2 KB with headers (no
+bundle download): the English page shows the new text, the French one says its English original
 changed, "Guidance updated" names the page, and a reader typing feedback is not interrupted.
 A cursor the server no longer answers for (410) makes the phone download the bundle again.
 
@@ -31,7 +31,9 @@ pytestmark = pytest.mark.browser
 ONLINE = "() => window.dispatchEvent(new Event('online'))"
 TOOL = "tool-7-1"
 OLD, NEW = "at least 30 days", "at least 45 days"
-DELTA_BUDGET = 10_000  # bytes on the wire for one changed page in two languages: a few KB
+# Bytes on the wire (headers included) for one changed figure in two languages, sent as
+# patches (about 900 B in December 2026, instead of the whole item in each language).
+DELTA_BUDGET = 2_000
 
 STORED = """(locale) => new Promise((resolve, reject) => {
   const open = indexedDB.open('homeward');
@@ -157,7 +159,7 @@ def test_a_published_fix_reaches_the_phone_as_a_small_delta(
     page.keyboard.type("paragraph is new.")
     expect(feedback).to_have_value("The figure in the second paragraph is new.")
 
-    # Only that change came, a few kilobytes, and no bundle.
+    # Only that change came, under 2 KB, and no bundle.
     deltas = wire.since(start, "/api/v1/sync/content")
     assert sorted(locale_of(r) for r in deltas) == ["en", "fr"]
     assert wire.since(start, "/api/v1/content/") == [], "a bundle was downloaded"
@@ -166,8 +168,9 @@ def test_a_published_fix_reaches_the_phone_as_a_small_delta(
         assert response is not None and response.status == 200
         page_json = response.json()
         assert [(c["type"], c["slug"], c["op"]) for c in page_json["changes"]] == [
-            ("item", TOOL, "put")
+            ("item", TOOL, "patch")  # the changed figure and flags, not the whole page
         ], locale_of(request)
+        assert parse_qs(urlsplit(request.url).query)["patches"] == ["1"]
         assert page_json["has_more"] is False and page_json["version"] == seq
     delta_bytes = sum(Wire.size(r) for r in deltas)
     delta_bodies = sum(int(r.sizes()["responseBodySize"]) for r in deltas)
@@ -184,7 +187,7 @@ def test_a_published_fix_reaches_the_phone_as_a_small_delta(
         f"{delta_bodies} B ({', '.join(sorted(encodings))}); "
         f"the two bundles (bodies, {accept['Accept-Encoding']}): {bundles} B"
     )
-    assert delta_bytes < DELTA_BUDGET and delta_bytes * 5 < bundles
+    assert delta_bytes < DELTA_BUDGET and delta_bytes * 50 < bundles
 
     # Stored: both languages at the new cursor, with the change.
     now = {loc: page.evaluate(STORED, loc) for loc in ("en", "fr")}
@@ -259,3 +262,44 @@ def test_an_expired_cursor_downloads_the_bundle_again(
     expect(page.locator("main")).to_contain_text(NEW)
     assert wire.since(start, "/api/v1/content/") == []
     assert errors == []
+
+
+# The stored tool 7.1 of a language, its English body one character longer than the server's:
+# no patch made from the server's view fits it any more.
+TAMPER = """(locale) => new Promise((resolve, reject) => {
+  const open = indexedDB.open('homeward');
+  open.onerror = () => reject(open.error);
+  open.onsuccess = () => {
+    const tx = open.result.transaction('bundles', 'readwrite');
+    const store = tx.objectStore('bundles');
+    store.get(locale).onsuccess = (e) => {
+      const r = e.target.result;
+      const tool = r.data.items.find((i) => i.slug === 'tool-7-1');
+      tool.body_html += ' ';
+      store.put(r);
+    };
+    tx.oncomplete = () => { open.result.close(); resolve(); };
+    tx.onerror = () => reject(tx.error);
+  };
+})"""
+
+
+def test_a_patch_that_does_not_fit_downloads_the_bundle_again(
+    page: Page, live_server: LiveServer, fix_the_figure: Callable[[], int]
+) -> None:
+    wire = Wire(page)
+    first_run(page)
+    held = page.evaluate(STORED, "en")
+    page.evaluate(TAMPER, "en")
+    seq = fix_the_figure()
+
+    start = len(wire.requests)
+    with page.expect_response(lambda r: r.url.endswith("/api/v1/content/en")) as download:
+        page.evaluate(ONLINE)
+    assert download.value.status == 200
+    (pulled,) = wire.since(start, "/api/v1/sync/content")
+    assert [c["op"] for c in pulled.response().json()["changes"]] == ["patch"]  # type: ignore[union-attr]
+    expect(page.locator("[data-content-updated] li")).to_have_count(1)
+    stored: dict[str, Any] = page.evaluate(STORED, "en")
+    assert stored["cursor"] == f"k1.{seq}" != held["cursor"]
+    assert NEW in stored["body"] and not stored["body"].endswith(" ")  # the server's, whole
