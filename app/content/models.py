@@ -166,7 +166,7 @@ class GlossaryTermTranslation(TranslationFields, table=True):
 class ContentState(SQLModel, table=True):
     """Single row: the published-content version. Every content write bumps it, so the
     bundle's ``version`` and ETag change exactly when published content changes. It is
-    also the seed of the change sequence for delta sync (a later issue)."""
+    also the sequence number of the content change feed (feed.py: a cursor is a version)."""
 
     __tablename__ = "content_state"
 
