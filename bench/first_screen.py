@@ -51,7 +51,7 @@ FIRST_PAINT = """async (lang) => {
       resolve(list.getEntries()[0]);
     }).observe({ type: 'paint' });
   });
-  return { html: nav.responseEnd, paint: fcp.startTime, served: nav.name && document.documentElement.lang };
+  return { html: nav.responseEnd, paint: fcp.startTime };
 }"""
 APP_READABLE = """(lang) => document.documentElement.lang === lang
   && !!document.querySelector('main[data-view] h1')"""

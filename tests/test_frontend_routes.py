@@ -88,8 +88,8 @@ def test_a_changed_file_is_served_and_changes_the_worker(
 ) -> None:
     sw_before = shell_client.get("/sw.js").text
     css = frontend_dir / "app.css"
-    css.write_text(css.read_text() + "\n/* v2 */\n")
-    assert shell_client.get("/static/app.css").text.endswith("/* v2 */\n")
+    css.write_text(css.read_text() + "\n.v2 { color: red; }\n")
+    assert shell_client.get("/static/app.css").text.endswith(".v2 { color: red; }\n")
     assert shell_client.get("/sw.js").text != sw_before
 
 

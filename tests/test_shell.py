@@ -4,6 +4,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import threading
 from pathlib import Path
 
@@ -67,7 +68,7 @@ def test_service_worker_gets_the_manifest_and_version_injected(frontend: Path) -
 def test_changed_file_gets_new_revision_and_new_worker(frontend: Path) -> None:
     before = shell.load_shell(frontend)
     css = frontend / "app.css"
-    css.write_text(css.read_text() + "\n/* changed */\n")
+    css.write_text(css.read_text() + "\n.changed { color: red; }\n")
     bump_mtime(css)
     after = shell.load_shell(frontend)
     changed = {f.url for f in after.files} & {f.url for f in before.files}
@@ -185,7 +186,7 @@ def test_a_known_shell_is_rechecked_off_the_callers_thread(
     assert shell.current_shell(frontend, None, 3600) is first and len(walks) == 1
 
     css = frontend / "app.css"
-    css.write_text(css.read_text() + "\n/* changed */\n")
+    css.write_text(css.read_text() + "\n.changed { color: red; }\n")
     bump_mtime(css)
     key = (frontend, None)
     shell._recent[key] = (shell._recent[key][0] - 7200, first)  # the recheck is due
@@ -197,3 +198,40 @@ def test_a_known_shell_is_rechecked_off_the_callers_thread(
     after = shell.current_shell(frontend, None, 3600)
     assert after.by_url["/static/app.css"].revision != first.by_url["/static/app.css"].revision
     assert len(walks) == 2
+
+
+def test_comments_are_not_served_and_the_code_is_unchanged(tmp_path: Path) -> None:
+    """Issue #13: comments are a quarter of the app's script and style bytes. What is served
+    is the source without them: every other line as written, and every script still parses
+    (node --check, the same engine family the phones run)."""
+    s = shell.load_shell(FRONTEND)
+    saved = 0
+    checked = 0
+    for f in s.files:
+        source = (FRONTEND / f.rel).read_bytes()
+        if f.rel.endswith(".css"):
+            assert b"/*" not in f.body, f.rel
+            saved += len(source) - len(f.body)
+        if not f.rel.endswith(".js"):
+            continue
+        code = [line for line in source.decode().split("\n") if line.strip()]
+        served = [line for line in f.body.decode().split("\n") if line.strip()]
+        kept = [line for line in code if not line.lstrip().startswith("//")]
+        if f.rel.startswith("vendor/") or served == code:
+            assert f.body == source or f.rel == shell.SW_FILE, f.rel  # left as it is
+            continue
+        assert served == kept, f.rel
+        saved += len(source) - len(f.body)
+        copy = tmp_path / (f.rel.replace("/", "_") + ".mjs")
+        copy.write_bytes(f.body)
+        result = subprocess.run(["node", "--check", str(copy)], capture_output=True, text=True)
+        assert result.returncode == 0, f"{f.rel}: {result.stderr}"
+        checked += 1
+    assert checked > 20 and saved > 50_000
+    # A template literal over several lines: the file is served as written.
+    text = "const css = `a\n// not a comment\n`;\n// a comment\n"
+    assert shell.without_comments("js/x.js", text.encode()) == text.encode()
+    # A comment marker inside a CSS string is not a comment.
+    assert (
+        shell.without_comments("x.css", b'a{content:"/* x */"}/* y */') == b'a{content:"/* x */"}'
+    )
