@@ -12,7 +12,7 @@ from tests.browser.helpers import first_run, sw_version, wait_sw_activated, wait
 
 pytestmark = pytest.mark.browser
 
-MARKER = b"\n/* homeward-update-test */\n"
+MARKER = b"\n.homeward-update-test { color: inherit; }\n"  # a rule: comments are not served
 FETCH_CSS = "fetch('/static/app.css').then((r) => r.text())"
 CACHED_KEYS = """async () => {
   const cache = await caches.open('hw-precache-v1');
