@@ -57,14 +57,21 @@ def lighthouse_binary(work: Path) -> str | None:
     return str(work / "node_modules" / ".bin" / "lighthouse")
 
 
-def audit(binary: str, url: str, out: Path) -> dict:  # type: ignore[type-arg]
-    subprocess.run(
-        [binary, url, f"--only-categories={','.join(CATEGORIES)}", "--form-factor=mobile",
-         "--output=json", f"--output-path={out}", "--quiet", f"--chrome-flags={CHROME_FLAGS}"],
-        env={**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")},
-        check=True, capture_output=True, timeout=300,
-    )  # fmt: skip
-    return json.loads(out.read_text())
+def audit(binary: str, url: str, out: Path) -> dict | None:  # type: ignore[type-arg]
+    """The report, or None when Lighthouse failed twice (it sometimes loses its Chromium on a
+    busy machine): the run goes on and says so."""
+    for _attempt in range(2):
+        done = subprocess.run(
+            [binary, url, f"--only-categories={','.join(CATEGORIES)}", "--form-factor=mobile",
+             "--output=json", f"--output-path={out}", "--quiet", f"--chrome-flags={CHROME_FLAGS}"],
+            env={**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")},
+            capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+        if done.returncode == 0:
+            return json.loads(out.read_text())
+        error = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
+        print(f"  Lighthouse failed on {url}: {error[0][:200]}", flush=True)
+    return None
 
 
 def main(figures: Figures | None = None) -> Figures:
@@ -86,6 +93,11 @@ def main(figures: Figures | None = None) -> Figures:
                     for name, path in PAGES:
                         report = audit(binary, server.url + path.format(l=lang),
                                        tools / "report.json")  # fmt: skip
+                        if report is None:
+                            figures.add(section, f"{name}, {lang}: " + " / ".join(CATEGORIES),
+                                        "Lighthouse failed twice", "100 / 100 / 100 / 100",
+                                        False)  # fmt: skip
+                            continue
                         cats = report["categories"]
                         scores = [round((cats[c]["score"] or 0) * 100) for c in CATEGORIES]
                         figures.add(section, f"{name}, {lang}: " + " / ".join(CATEGORIES),
