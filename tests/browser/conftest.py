@@ -15,7 +15,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    Playwright,
+    expect,
+    sync_playwright,
+)
 from sqlmodel import Session
 
 from app.content.models import ContentItemTranslation
@@ -59,6 +66,12 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     b = playwright.chromium.launch(executable_path=str(CHROMIUM))
     yield b
     b.close()
+
+
+# Assertions wait as long as actions do (15 s): on a loaded CI machine a screen that needs a
+# lazily loaded module can take longer than expect's default 5 s to appear. A passing test
+# does not wait any longer for it: expect returns as soon as the condition holds.
+expect.set_options(timeout=15_000)
 
 
 @pytest.fixture
