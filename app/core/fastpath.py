@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.core.http import SecurityHeadersMiddleware, accepts, etag_matches
+from app.core.http import SecurityHeadersMiddleware, accepts, etag_matches, vary_header
 
 
 @dataclass(frozen=True)
@@ -57,11 +57,8 @@ class FastPathMiddleware:
             elif name in _BODY_HEADERS and value != b"0":
                 return False  # a body: the routes (and the body limit) deal with it
         headers = [(b"etag", hit.etag.encode()), (b"cache-control", hit.cache_control.encode())]
-        vary = [hit.vary] if hit.vary else []
-        if hit.gzip_body is not None or hit.br_body is not None:
-            vary.append("Accept-Encoding")
-        if vary:
-            headers.append((b"vary", ", ".join(vary).encode()))
+        if vary := vary_header(hit.vary, hit.gzip_body is not None or hit.br_body is not None):
+            headers.append((b"vary", vary.encode()))
         if etag_matches(if_none_match, hit.etag):
             headers += self.headers.headers_for(path, b"")
             await send({"type": "http.response.start", "status": 304, "headers": headers})

@@ -237,6 +237,12 @@ def etag_matches(if_none_match: str | None, etag: str) -> bool:
     return "*" in candidates or etag.removeprefix("W/") in candidates
 
 
+def vary_header(vary: str | None, compressed: bool) -> str:
+    """The Vary value of a prepared answer: the request headers it depends on (``vary``) and,
+    when it exists in several codings, Accept-Encoding; "" when none."""
+    return ", ".join([*([vary] if vary else []), *(["Accept-Encoding"] if compressed else [])])
+
+
 def cached_response(
     request: Request,
     *,
@@ -252,11 +258,8 @@ def cached_response(
     bytes, pre-compressed when the client takes brotli or gzip (the ETag names the content,
     whatever its coding: caches tell codings apart by Vary)."""
     headers = {"ETag": etag, "Cache-Control": cache_control}
-    varies = [vary] if vary else []
-    if gzip_body is not None or br_body is not None:
-        varies.append("Accept-Encoding")
-    if varies:
-        headers["Vary"] = ", ".join(varies)
+    if varies := vary_header(vary, gzip_body is not None or br_body is not None):
+        headers["Vary"] = varies
     if etag_matches(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)
     accept = request.headers.get("accept-encoding", "")
