@@ -8,13 +8,15 @@ import logging
 import threading
 
 from fastapi import APIRouter, FastAPI, HTTPException, Request, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.types import Scope
 
+from app.content.bundles import BundleCache, EncodedBundle
 from app.core.config import Settings, get_settings
 from app.core.fastpath import Prepared, Resolver
 from app.core.http import cached_response
-from app.pwa import shell
+from app.pwa import prerender, shell
 
 
 class _NotApiPath(Convertor[str]):
@@ -74,6 +76,34 @@ def _vary_for(path: str) -> str | None:
     return "Accept-Language" if path in ("", "/") else None
 
 
+_first_screens = prerender.FirstScreens()
+
+
+def _page(
+    app: FastAPI, path: str, accept_language: str | None, bundle: EncodedBundle | None
+) -> shell.ShellFile:
+    """The app shell for a navigation, with its first screen drawn in when ``bundle`` (the
+    current one of the path's locale) allows (prerender.py)."""
+    current = _shell(_app_settings(app))
+    index = current.index_for(path, accept_language)
+    target = prerender.target_for(path)
+    local = current.index_in(target.locale) if target is not None else None
+    if local is None or bundle is None:
+        return index
+    return _first_screens.get(local, bundle.etag, bundle.bundle, path)
+
+
+def _bundle_for(app: FastAPI, path: str) -> tuple[BundleCache, str] | None:
+    """The bundle cache and locale a navigation's first screen would be drawn from."""
+    target = prerender.target_for(path)
+    cache: BundleCache | None = getattr(app.state, "bundle_cache", None)  # none: shell only
+    if target is None or cache is None:
+        return None
+    if _shell(_app_settings(app)).index_in(target.locale) is None:
+        return None
+    return cache, target.locale
+
+
 # async, and no I/O but a stat walk at most every HOMEWARD_FRONTEND_RECHECK_SECONDS: these
 # answer on the event loop, without a thread hop.
 @router.api_route("/sw.js", methods=["GET", "HEAD"])
@@ -96,7 +126,15 @@ async def static_file(path: str, request: Request) -> Response:
 async def app_shell(path: str, request: Request) -> Response:
     if not shell.is_navigation_path(path):
         raise HTTPException(status_code=404)
-    index = _shell(_settings(request)).index_for(path, request.headers.get("accept-language"))
+    path = "/" + path
+    bundle = None
+    if (source := _bundle_for(request.app, path)) is not None:
+        cache, locale = source
+        try:
+            bundle = cache.fresh(locale) or await run_in_threadpool(cache.get, locale)
+        except Exception:  # the page still works without its first screen: the app draws it
+            logger.warning("no first screen for %s", path, exc_info=True)
+    index = _page(request.app, path, request.headers.get("accept-language"), bundle)
     return _send(request, index, NO_CACHE, _vary_for(path))
 
 
@@ -137,7 +175,12 @@ def shell_fast_path(app: FastAPI) -> Resolver:
             accept_language = next(
                 (v.decode("latin-1") for k, v in scope["headers"] if k == b"accept-language"), None
             )
-            file = _shell(_app_settings(app)).index_for(path, accept_language)
+            bundle = None
+            if (source := _bundle_for(app, path)) is not None:
+                bundle = source[0].fresh(source[1])
+                if bundle is None:
+                    return None  # the route reads the content version, off the event loop
+            file = _page(app, path, accept_language, bundle)
             vary = _vary_for(path)
         else:
             return None

@@ -163,6 +163,10 @@ class Shell:
         locale = negotiate(preferred, [SOURCE_LOCALE, *self.localized])
         return self.localized.get(locale or SOURCE_LOCALE, self.index)
 
+    def index_in(self, locale: str) -> ShellFile | None:
+        """The app shell in exactly ``locale``; None when it has no UI catalog."""
+        return self.index if locale == SOURCE_LOCALE else self.localized.get(locale)
+
     def manifest(self) -> list[dict[str, str]]:
         """What the service worker precaches at install: the reader's app."""
         return [{"url": f.url, "revision": f.revision} for f in self.files if not f.lazy]

@@ -88,6 +88,13 @@ function buildChrome() {
   const wipe = h('button', { type: 'button', class: 'wipe-exit', 'data-wipe-exit': '', hidden: true, onclick: wipeAndExit }, t('Wipe and exit'));
   const header = h('header', { class: 'bar' }, brand, quickExitButton(), wipe, update, updated);
   const main = h('main', { id: 'main', tabindex: '-1' });
+  // The server drew this screen's readable part (app/pwa/prerender.py): it stays until this
+  // screen is ready, so the reader never sees it go and come back.
+  const drawn = document.querySelector('main[data-prerendered]');
+  if (drawn && drawn.dataset.prerendered === router.current().pathname) {
+    main.dataset.prerendered = '';
+    main.append(...drawn.childNodes);
+  }
   const nav = h('nav', { class: 'tabs', 'aria-label': t('Main'), hidden: true }, h('ul'));
   const skip = h('a', { class: 'skip', href: '#main' }, t('Skip to content'));
   skip.addEventListener('click', (e) => {
@@ -151,7 +158,7 @@ async function ensureBundle(locale, main) {
   await content.activate(locale);
   if (content.bundle()) return true;
   if (!navigator.onLine) return false;
-  replaceChildren(main, h('p', { class: 'loading', role: 'status' }, t('Downloading the guide…')));
+  if (!('prerendered' in main.dataset)) replaceChildren(main, h('p', { class: 'loading', role: 'status' }, t('Downloading the guide…')));
   try {
     await content.download(locale);
     await content.activate(locale);
@@ -256,13 +263,16 @@ export async function render({ quiet = false } = {}) {
   const worker = await workerSignedIn();
   if (seq !== renderSeq) return;
   renderNav(route, worker);
+  // A reader already reading down the server's copy of this screen stays where they are.
+  const reading = 'prerendered' in main.dataset && window.scrollY > 0;
+  delete main.dataset.prerendered;
   main.replaceChildren(frag);
   delete main.dataset.refreshDeferred;
   if (discreet.active()) document.title = discreet.NAME;
   else document.title = title && title !== t('Homeward') ? `${title} · ${t('Homeward')}` : t('Homeward');
   main.dataset.view = ctx.viewName || (view === welcome ? 'welcome' : view === notDownloaded ? 'not-downloaded' : route.name);
   languages.keepEnglish();
-  if (quiet) return;
+  if (quiet || reading) return;
   if (!(route.hash && router.focusHash())) {
     const h1 = main.querySelector('h1');
     window.scrollTo(0, 0);

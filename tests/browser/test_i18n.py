@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from babel import Locale
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Route, expect
 from sqlmodel import Session, col, select
 
 from app.content.models import ContentItem, ContentItemTranslation
@@ -247,6 +247,56 @@ def test_the_first_screen_is_readable_before_any_script(
     screenshot(page, "shell-ar.png")
     link.click()
     page.wait_for_url("**/static/recipe.html")
+
+
+def test_a_guide_page_is_readable_before_any_script(
+    new_page: Callable[..., Page], live_server: LiveServer
+) -> None:
+    """Issue #13: a link to a guide page opens on the page itself, drawn by the server in the
+    reader's language (app/pwa/prerender.py), before the app's scripts and bundle arrive."""
+    page = new_page("ar")
+    ar, content = catalog(live_server, "ar"), bundle(live_server, "ar")
+    checklist = next(c for c in content["checklists"] if c["slug"] == "pre-return")
+    page.route(
+        "**/static/js/**",
+        lambda route: route.fulfill(status=200, content_type="text/javascript", body=""),
+    )
+    page.goto("/ar/checklists/pre-return")
+    assert_lang(page, "ar", "rtl")
+    expect(page.locator("main h1")).to_have_text(checklist["title"])
+    expect(page.locator("main [data-translation=machine]")).to_have_text(
+        tr(ar, "Not yet checked by a translator.")
+    )
+    steps = page.locator("main ol.checklist > li")
+    expect(steps).to_have_count(len(checklist["items"]))
+    expect(steps.first).to_contain_text(checklist["items"][0]["action"])
+    expect(page.locator("main input[type=checkbox]:not([disabled])")).to_have_count(0)
+    expect(page.locator("header a[data-quick-exit]")).to_have_text(tr(ar, "Quick exit"))
+    assert_accessible(page, "checklist drawn by the server, before its scripts (ar)")
+    screenshot(page, "prerendered-checklist-ar.png")
+
+
+def test_the_app_takes_over_the_drawn_page_without_a_flash(
+    new_page: Callable[..., Page], live_server: LiveServer
+) -> None:
+    """While the bundle is still on its way the drawn page stays (no "Downloading the guide…"
+    in its place), and the app's own page puts its title and text where they were."""
+    page = new_page("en")
+    item = next(i for i in bundle(live_server, "en")["items"] if i["slug"] == "overview")
+    held: list[Route] = []
+    page.route("**/api/v1/content/en", lambda route: held.append(route))  # answered below
+    with page.expect_request(lambda r: r.url.endswith("/api/v1/content/en")):
+        page.goto("/en/pages/overview")
+    expect(page.locator("header [data-wipe-exit]")).to_be_attached()  # the app is running
+    expect(page.locator("main h1")).to_have_text(item["title"])
+    expect(page.locator("main .loading")).to_have_count(0)
+    first_text = page.locator("main .prose > p").first
+    drawn = (page.locator("main h1").bounding_box(), first_text.bounding_box())
+    expect(page.locator("main[data-view]")).to_have_count(0)
+    held[0].continue_()
+    wait_view(page, "item")
+    assert (page.locator("main h1").bounding_box(), first_text.bounding_box()) == drawn
+    expect(page.locator("main h1")).to_be_focused()  # as after any navigation
 
 
 @pytest.mark.parametrize(
