@@ -66,7 +66,7 @@ def target_for(path: str) -> Target | None:
         return Target(m[1], "item", m[2])
     if m := _CHECKLIST.match(path):
         return Target(m[1], "checklist", m[2])
-    if (m := _HOME.match(path)) and m[1] not in ("", "checklists"):
+    if m := _HOME.match(path):
         return Target(m[1], "home")
     return None
 
