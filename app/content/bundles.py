@@ -8,6 +8,7 @@ one process before and after a restart, serve the same ETag for the same content
 
 import asyncio
 import hashlib
+import json
 import logging
 import threading
 import time
@@ -27,7 +28,7 @@ from app.content.resolver import (
     published_items,
     published_terms,
 )
-from app.content.schemas import Bundle, ItemOut, LocaleInfo, LocaleList
+from app.content.schemas import Bundle, ChecklistOut, ItemOut, LocaleInfo, LocaleList
 from app.content.write import current_version, version_listeners
 from app.core.errors import NotFound
 from app.core.http import precompress
@@ -87,12 +88,25 @@ def served_locale(requested: str, available: list[str], source_locale: str) -> s
 
 @dataclass(frozen=True)
 class EncodedBundle:
+    """A bundle as served: its bytes only. The models it was built from are not kept (ten
+    languages' models took about 25 MB of the 150 MB budget, issue #13): the rare reader of
+    one entry parses it from the bytes."""
+
     version: int
-    bundle: Bundle
+    locale: str
     body: bytes
     gzip_body: bytes
     etag: str
     br_body: bytes | None = None
+
+    def item(self, slug: str) -> ItemOut | None:
+        found = next((i for i in json.loads(self.body)["items"] if i["slug"] == slug), None)
+        return ItemOut.model_validate(found) if found is not None else None
+
+    def checklist(self, slug: str) -> ChecklistOut | None:
+        lists = json.loads(self.body)["checklists"]
+        found = next((c for c in lists if c["slug"] == slug), None)
+        return ChecklistOut.model_validate(found) if found is not None else None
 
 
 def encode(bundle: Bundle) -> EncodedBundle:
@@ -100,7 +114,7 @@ def encode(bundle: Bundle) -> EncodedBundle:
     gz, br = precompress(body)  # deterministic bytes: the same in every process
     return EncodedBundle(
         version=bundle.version,
-        bundle=bundle,
+        locale=bundle.locale,
         body=body,
         gzip_body=gz,
         etag='"' + hashlib.sha256(body).hexdigest()[:32] + '"',
@@ -291,12 +305,12 @@ class BundleCache:
         return len(self._entries)
 
 
-def find_item(bundle: Bundle, slug: str) -> ItemOut:
-    for item in bundle.items:
-        if item.slug == slug:
-            return item
-    raise NotFound(
-        _("There is no item '{slug}' in locale '{locale}'."),
-        {"slug": slug, "locale": bundle.locale},
-        available_slugs=[i.slug for i in bundle.items],
-    )
+def find_item(bundle: EncodedBundle, slug: str) -> ItemOut:
+    item = bundle.item(slug)
+    if item is None:
+        raise NotFound(
+            _("There is no item '{slug}' in locale '{locale}'."),
+            {"slug": slug, "locale": bundle.locale},
+            available_slugs=[i["slug"] for i in json.loads(bundle.body)["items"]],
+        )
+    return item

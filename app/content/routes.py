@@ -89,7 +89,7 @@ async def get_item(
 ) -> Response:
     """One item of the bundle."""
     entry = cache.fresh(locale) or await run_in_threadpool(cache.get, locale)
-    item = find_item(entry.bundle, slug)
+    item = find_item(entry, slug)
     body = item.model_dump_json().encode()
     etag = f'"{entry.etag.strip(chr(34))}-{slug}"'
     return cached_response(

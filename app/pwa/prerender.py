@@ -24,7 +24,8 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from app.content.schemas import Bundle, ChecklistOut, ItemOut
+from app.content.bundles import EncodedBundle
+from app.content.schemas import ChecklistOut, ItemOut
 from app.core.http import precompress
 from app.i18n import _
 from app.i18n.catalogs import gettext_for
@@ -141,7 +142,7 @@ def _welcome(locale: str) -> str:
     )
 
 
-def first_screen(target: Target, bundle: Bundle) -> str | None:
+def first_screen(target: Target, bundle: EncodedBundle) -> str | None:
     """The readable part of the screen, as the app draws it; None when it is not drawn here
     (no such page, or content in another language or with a notice the app words)."""
     locale = target.locale
@@ -150,9 +151,9 @@ def first_screen(target: Target, bundle: Bundle) -> str | None:
     if target.kind == "home":
         return _welcome(locale)
     if target.kind == "item":
-        item = next((i for i in bundle.items if i.slug == target.slug), None)
+        item = bundle.item(target.slug)
         return _item(locale, item) if item is not None and _plain(item) else None
-    checklist = next((c for c in bundle.checklists if c.slug == target.slug), None)
+    checklist = bundle.checklist(target.slug)
     if checklist is None or not _plain(checklist):
         return None
     if any(not _plain(s) or (s.status == "machine") != (checklist.status == "machine")
@@ -180,9 +181,9 @@ class FirstScreens:
         self._max = max_entries
         self._lock = threading.Lock()
 
-    def get(self, index: ShellFile, content_etag: str, bundle: Bundle, path: str) -> ShellFile:
+    def get(self, index: ShellFile, bundle: EncodedBundle, path: str) -> ShellFile:
         """``index`` with the first screen of ``path`` drawn in, or ``index`` itself."""
-        key = (index.revision, content_etag, path)
+        key = (index.revision, bundle.etag, path)
         with self._lock:
             if key in self._entries:
                 self._entries.move_to_end(key)

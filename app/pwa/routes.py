@@ -90,7 +90,7 @@ def _page(
     local = current.index_in(target.locale) if target is not None else None
     if local is None or bundle is None:
         return index
-    return _first_screens.get(local, bundle.etag, bundle.bundle, path)
+    return _first_screens.get(local, bundle, path)
 
 
 def _bundle_for(app: FastAPI, path: str) -> tuple[BundleCache, str] | None:
