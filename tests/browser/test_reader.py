@@ -79,6 +79,29 @@ def test_clear_all_ticks_asks_first(page: Page) -> None:
     assert page.evaluate(STORE_COUNT, "steps") == 0
 
 
+# The box of the step shown at the bottom edge of the screen: what a tap on its centre hits.
+BOX_AT_BOTTOM = """() => {
+  const boxes = [...document.querySelectorAll('.checklist input[type=checkbox]')];
+  const box = boxes.find((b) => b.getBoundingClientRect().top > innerHeight);  // below the fold
+  const r = box.getBoundingClientRect();
+  window.scrollBy(0, r.bottom - innerHeight + r.height / 2);  // half of it below the edge
+  const now = box.getBoundingClientRect();
+  const hit = document.elementFromPoint(now.left + now.width / 2, now.top + now.height / 4);
+  return { hit: hit === box || box.closest('label').contains(hit), nav: !!hit?.closest('nav') };
+}"""
+
+
+@pytest.mark.parametrize("locale", ["en", "ar"])
+def test_the_navigation_never_covers_a_box_to_tick(page: Page, locale: str) -> None:
+    """On a checklist the navigation follows the list instead of floating over it (a tap meant
+    for a box near the bottom of the screen would leave the screen; axe's target-size)."""
+    page.set_viewport_size({"width": 360, "height": 640})
+    page.goto(f"/{locale}/checklists/pre-return")
+    wait_view(page, "checklist")
+    expect(page.locator("nav.tabs")).to_be_attached()
+    assert page.evaluate(BOX_AT_BOTTOM) == {"hit": True, "nav": False}
+
+
 def test_returnee_pages_link_the_pages_they_name(page: Page, en_bundle: dict[str, Any]) -> None:
     first_run(page, "worker")
     page.goto("/en/pages/what-happens-next")
