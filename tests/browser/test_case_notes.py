@@ -141,8 +141,9 @@ def test_versions_written_at_the_same_time_are_side_by_side_and_the_notice_names
     notice.get_by_role("link", name="Show the note").click()
     expect(page_b.locator("[data-versions] [data-note]").first).to_be_focused()
     ARTIFACTS.mkdir(exist_ok=True)
-    for name, part in [("notice", notice), ("versions", page_b.locator("[data-case-notes]"))]:
-        part.screenshot(path=str(Path(ARTIFACTS, f"case-note-{name}.png")))
+    # The whole page: its live parts (notices, sync status) redraw as sync rounds end, so an
+    # element's screenshot could lose its element halfway.
+    page_b.screenshot(path=str(Path(ARTIFACTS, "case-note-versions.png")), full_page=True)
 
 
 def test_workers_reach_their_cases_from_the_bottom_navigation_and_from_checklists(
