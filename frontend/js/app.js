@@ -160,8 +160,7 @@ async function ensureBundle(locale, main) {
   if (!navigator.onLine) return false;
   if (!('prerendered' in main.dataset)) replaceChildren(main, h('p', { class: 'loading', role: 'status' }, t('Downloading the guide…')));
   try {
-    await content.download(locale);
-    await content.activate(locale);
+    await content.activate(locale, await content.download(locale));
   } catch {
     return false;
   }

@@ -19,9 +19,11 @@ const fetched = new Map(); // catalogs fetched before their bundle (first run)
 export const bundle = () => (active ? active.data : null);
 export const activeRecord = () => active;
 
-export async function activate(locale) {
+// `downloaded`: the record download() just stored, which need not be read back from IndexedDB
+// (on a slow phone that read is tens of milliseconds of the first screen).
+export async function activate(locale, downloaded = null) {
   if (active && active.locale === locale) return active;
-  const rec = await store.get('bundles', locale);
+  const rec = downloaded?.locale === locale ? downloaded : await store.get('bundles', locale);
   active = rec || null;
   index = null;
   return active;

@@ -80,8 +80,7 @@ export async function welcome(root, ctx) {
     if (!content.bundle()) {
       status.textContent = t('Downloading the guide…');
       try {
-        await content.download(locale);
-        await content.activate(locale);
+        await content.activate(locale, await content.download(locale));
       } catch {
         status.textContent = t('The guide could not be downloaded. Connect to the internet once and try again.');
         button.disabled = false;
