@@ -17,6 +17,8 @@ from collections import OrderedDict
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
 
 from sqlmodel import Session
 
@@ -99,14 +101,25 @@ class EncodedBundle:
     etag: str
     br_body: bytes | None = None
 
+    @cached_property
+    def slugs(self) -> dict[str, tuple[str, ...]]:
+        """The items' and the checklists' slugs, in order: a slug it does not have costs no
+        parse (each navigation to a guide page asks, app/pwa/prerender.py)."""
+        data = json.loads(self.body)
+        return {kind: tuple(e["slug"] for e in data[kind]) for kind in ("items", "checklists")}
+
     def item(self, slug: str) -> ItemOut | None:
-        found = next((i for i in json.loads(self.body)["items"] if i["slug"] == slug), None)
+        found = self._entry("items", slug)
         return ItemOut.model_validate(found) if found is not None else None
 
     def checklist(self, slug: str) -> ChecklistOut | None:
-        lists = json.loads(self.body)["checklists"]
-        found = next((c for c in lists if c["slug"] == slug), None)
+        found = self._entry("checklists", slug)
         return ChecklistOut.model_validate(found) if found is not None else None
+
+    def _entry(self, kind: str, slug: str) -> dict[str, Any] | None:
+        if slug not in self.slugs[kind]:
+            return None
+        return next(e for e in json.loads(self.body)[kind] if e["slug"] == slug)
 
 
 def encode(bundle: Bundle) -> EncodedBundle:
@@ -311,6 +324,6 @@ def find_item(bundle: EncodedBundle, slug: str) -> ItemOut:
         raise NotFound(
             _("There is no item '{slug}' in locale '{locale}'."),
             {"slug": slug, "locale": bundle.locale},
-            available_slugs=[i["slug"] for i in json.loads(bundle.body)["items"]],
+            available_slugs=list(bundle.slugs["items"]),
         )
     return item

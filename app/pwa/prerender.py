@@ -36,6 +36,7 @@ MAIN_MARK = re.compile(r'<main id="main">.*?</main>', re.DOTALL)
 _ITEM = re.compile(r"^/([^/]+)/(?:pages|tools)/([a-z0-9-]+)$")
 _CHECKLIST = re.compile(r"^/([^/]+)/checklists/([a-z0-9-]+)$")
 _HOME = re.compile(r"^/([^/]+)/?$")
+_SECTIONS = {"item": "items", "checklist": "checklists"}  # Target.kind -> the bundle's list
 MAX_CACHED = 128  # pages (about 10 KB each with their compressed copies)
 
 # The app's own words on these screens (msgids of the catalogs, also used by the views).
@@ -163,8 +164,9 @@ def first_screen(target: Target, bundle: EncodedBundle) -> str | None:
 
 
 def with_first_screen(index: ShellFile, path: str, screen: str) -> ShellFile:
-    """``index`` (the shell in the page's language) with ``screen`` as its main content. The
-    ETag follows the shell's form ``"<revision>.<locale>.<hash>"``."""
+    """``index`` (the shell in the page's language) with ``screen`` as its main content. Its
+    revision is the shell's followed by a hash of this page (the ETag the service worker's
+    precache check would take as the shell's, like the shell in each language)."""
     main = f'<main id="main" data-prerendered="{_attr(path)}">{screen}</main>'
     text = MAIN_MARK.sub(lambda _m: main, index.body.decode("utf-8"), count=1)
     body = text.encode("utf-8")
@@ -181,15 +183,18 @@ class FirstScreens:
         self._max = max_entries
         self._lock = threading.Lock()
 
-    def get(self, index: ShellFile, bundle: EncodedBundle, path: str) -> ShellFile:
-        """``index`` with the first screen of ``path`` drawn in, or ``index`` itself."""
+    def get(self, index: ShellFile, bundle: EncodedBundle, target: Target, path: str) -> ShellFile:
+        """``index`` with the first screen of ``target`` (at ``path``) drawn in, or ``index``
+        itself. Addresses of pages that do not exist are not kept: they cannot push out the
+        pages readers open."""
+        if target.kind != "home" and target.slug not in bundle.slugs[_SECTIONS[target.kind]]:
+            return index
         key = (index.revision, bundle.etag, path)
         with self._lock:
             if key in self._entries:
                 self._entries.move_to_end(key)
                 return self._entries[key] or index
-        target = target_for(path)
-        screen = first_screen(target, bundle) if target is not None else None
+        screen = first_screen(target, bundle)
         page = with_first_screen(index, path, screen) if screen is not None else None
         with self._lock:
             self._entries[key] = page

@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.types import Scope
 
-from app.content.bundles import BundleCache, EncodedBundle
+from app.content.bundles import BundleCache
 from app.core.config import Settings, get_settings
 from app.core.fastpath import Prepared, Resolver
 from app.core.http import cached_response
@@ -79,29 +79,17 @@ def _vary_for(path: str) -> str | None:
 _first_screens = prerender.FirstScreens()
 
 
-def _page(
-    app: FastAPI, path: str, accept_language: str | None, bundle: EncodedBundle | None
-) -> shell.ShellFile:
-    """The app shell for a navigation, with its first screen drawn in when ``bundle`` (the
-    current one of the path's locale) allows (prerender.py)."""
-    current = _shell(_app_settings(app))
-    index = current.index_for(path, accept_language)
-    target = prerender.target_for(path)
-    local = current.index_in(target.locale) if target is not None else None
-    if local is None or bundle is None:
-        return index
-    return _first_screens.get(local, bundle, path)
-
-
-def _bundle_for(app: FastAPI, path: str) -> tuple[BundleCache, str] | None:
-    """The bundle cache and locale a navigation's first screen would be drawn from."""
+def _first_screen_source(
+    app: FastAPI, path: str
+) -> tuple[prerender.Target, shell.ShellFile, BundleCache] | None:
+    """What a navigation's first screen would be drawn from (prerender.py): the screen, the
+    shell in exactly its language, and the bundle cache; None for a plain shell."""
     target = prerender.target_for(path)
     cache: BundleCache | None = getattr(app.state, "bundle_cache", None)  # none: shell only
     if target is None or cache is None:
         return None
-    if _shell(_app_settings(app)).index_in(target.locale) is None:
-        return None
-    return cache, target.locale
+    local = _shell(_app_settings(app)).index_in(target.locale)
+    return (target, local, cache) if local is not None else None
 
 
 # async, and no I/O but a stat walk at most every HOMEWARD_FRONTEND_RECHECK_SECONDS: these
@@ -127,15 +115,18 @@ async def app_shell(path: str, request: Request) -> Response:
     if not shell.is_navigation_path(path):
         raise HTTPException(status_code=404)
     path = "/" + path
-    bundle = None
-    if (source := _bundle_for(request.app, path)) is not None:
-        cache, locale = source
+    page = None
+    if (source := _first_screen_source(request.app, path)) is not None:
+        target, local, cache = source
         try:
-            bundle = cache.fresh(locale) or await run_in_threadpool(cache.get, locale)
+            bundle = cache.fresh(target.locale) or await run_in_threadpool(cache.get, target.locale)
         except Exception:  # the page still works without its first screen: the app draws it
             logger.warning("no first screen for %s", path, exc_info=True)
-    index = _page(request.app, path, request.headers.get("accept-language"), bundle)
-    return _send(request, index, NO_CACHE, _vary_for(path))
+        else:
+            page = _first_screens.get(local, bundle, target, path)
+    if page is None:
+        page = _shell(_settings(request)).index_for(path, request.headers.get("accept-language"))
+    return _send(request, page, NO_CACHE, _vary_for(path))
 
 
 def _asset(request: Request, url: str) -> Response:
@@ -175,12 +166,14 @@ def shell_fast_path(app: FastAPI) -> Resolver:
             accept_language = next(
                 (v.decode("latin-1") for k, v in scope["headers"] if k == b"accept-language"), None
             )
-            bundle = None
-            if (source := _bundle_for(app, path)) is not None:
-                bundle = source[0].fresh(source[1])
+            if (source := _first_screen_source(app, path)) is not None:
+                target, local, cache = source
+                bundle = cache.fresh(target.locale)
                 if bundle is None:
                     return None  # the route reads the content version, off the event loop
-            file = _page(app, path, accept_language, bundle)
+                file = _first_screens.get(local, bundle, target, path)
+            else:
+                file = _shell(_app_settings(app)).index_for(path, accept_language)
             vary = _vary_for(path)
         else:
             return None
