@@ -58,8 +58,9 @@ test-js:
 	node --test frontend/tests/*.test.js
 
 # One test process per core (pytest-xdist); a test file stays in one process, so its live
-# server and browser are started once. `make test-sqlite PARALLEL=` runs in one process.
-PARALLEL ?= -n auto --dist loadfile
+# server and browser are started once; the longest files first (tests/conftest.py LONGEST_FIRST).
+# `make test-sqlite PARALLEL=` runs in one process.
+PARALLEL ?= -n auto --dist loadfile --no-loadscope-reorder
 test-sqlite: install
 	HOMEWARD_TEST_DATABASE=sqlite $(BIN)/pytest $(PARALLEL)
 

@@ -1,5 +1,5 @@
-"""Property-based fuzzing of the whole API from its own OpenAPI schema (schemathesis),
-anonymously and as a signed-in worker."""
+"""Fixtures of the API fuzzing (schemathesis, from the API's own OpenAPI schema). Anonymous and
+signed-in fuzzing are two files so that the two test processes run them side by side."""
 
 import secrets
 from collections.abc import Iterator
@@ -7,7 +7,6 @@ from collections.abc import Iterator
 import pytest
 import schemathesis
 from fastapi import FastAPI
-from hypothesis import HealthCheck, settings
 from sqlalchemy import delete
 from sqlmodel import Session
 
@@ -44,18 +43,3 @@ def worker_token(database_url: str) -> str:
 @pytest.fixture
 def fuzz_schema(fuzz_app: FastAPI):  # type: ignore[no-untyped-def]
     return schemathesis.openapi.from_asgi("/api/v1/openapi.json", fuzz_app)
-
-
-schema = schemathesis.pytest.from_fixture("fuzz_schema")
-
-
-@schema.parametrize()
-@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
-def test_api_conforms_to_its_schema(case: schemathesis.Case) -> None:
-    case.call_and_validate()
-
-
-@schema.parametrize()
-@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
-def test_api_conforms_to_its_schema_signed_in(case: schemathesis.Case, worker_token: str) -> None:
-    case.call_and_validate(headers={"Authorization": f"Bearer {worker_token}"})
