@@ -1,5 +1,4 @@
-"""Fixtures of the API fuzzing (schemathesis, from the API's own OpenAPI schema). Anonymous and
-signed-in fuzzing are two files so that the two test processes run them side by side."""
+"""Fixtures of the API fuzzing (tests/fuzz/__init__.py)."""
 
 import secrets
 from collections.abc import Iterator
