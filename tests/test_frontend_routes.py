@@ -193,21 +193,11 @@ def test_shell_texts_are_catalog_messages() -> None:
             assert "Opening the guide…" not in body, f"{locale}: untranslated"
 
 
-def test_every_module_of_the_first_screen_is_preloaded() -> None:
-    """The static import graph of app.js is announced in the HTML, so the browser asks for all of
-    it in one round trip; modules loaded on demand (import()) and lazy files are not."""
-    s = shell.load_shell(PROJECT_ROOT / "frontend")
-    body = s.index.body.decode()
-    preloaded = re.findall(r'<link rel="modulepreload" href="([^"]+)">', body)
-    assert "/static/js/content.js" in preloaded and "/static/js/views/item.js" in preloaded
-    assert "/static/js/terms.js" in preloaded  # imported two levels down
-    assert len(preloaded) == len(set(preloaded))
-    for url in preloaded:
-        assert url in s.by_url and not s.by_url[url].lazy
-    assert not any("/admin/" in u or "/cases/" in u or "/field/" in u for u in preloaded)
-    assert "/static/js/delta.js" not in preloaded  # import() only
-    # Every module the browser would load for the first screen is in the list: follow imports.
-    pending, seen = ["js/app.js"], set()
+def static_imports(entry: str) -> set[str]:
+    """The URLs of the modules ``entry`` (a path under frontend/) imports statically, directly
+    or not: what the browser loads before it runs ``entry``. Read here with a regex of its own,
+    not shell.py's."""
+    pending, seen = [entry], set()
     while pending:
         rel = pending.pop()
         if rel in seen:
@@ -215,6 +205,28 @@ def test_every_module_of_the_first_screen_is_preloaded() -> None:
         seen.add(rel)
         text = (PROJECT_ROOT / "frontend" / rel).read_text()
         for spec in re.findall(r"^import [^;]*? from '(\.[^']+)';", text, re.MULTILINE):
-            pending.append(str(Path(rel).parent.joinpath(spec)).replace("\\", "/"))
-    expected = {shell.url_for(str(Path(os.path.normpath(r)))) for r in seen - {"js/app.js"}}
-    assert set(preloaded) == expected
+            pending.append(os.path.normpath(Path(rel).parent.joinpath(spec)).replace("\\", "/"))
+    return {shell.url_for(r) for r in seen - {entry}}
+
+
+def preloaded_in(body: str) -> list[str]:
+    return re.findall(r'<link rel="modulepreload" href="([^"]+)">', body)
+
+
+def test_every_module_of_the_first_screen_is_preloaded() -> None:
+    """The static import graph of app.js is announced in the HTML, so the browser asks for all of
+    it in one round trip; modules loaded on demand (import(): the screens, the workers' and the
+    field features) and lazy files are not."""
+    s = shell.load_shell(PROJECT_ROOT / "frontend")
+    preloaded = preloaded_in(s.index.body.decode())
+    assert "/static/js/content.js" in preloaded
+    assert "/static/js/notices.js" in preloaded  # imported two levels down
+    assert len(preloaded) == len(set(preloaded))
+    for url in preloaded:
+        assert url in s.by_url and not s.by_url[url].lazy
+    assert not any("/admin/" in u or "/cases/" in u or "/field/" in u for u in preloaded)
+    assert "/static/js/delta.js" not in preloaded  # import() only
+    # A screen loads when it is shown: the plain shell (every later visit) announces none.
+    assert "/static/js/views/item.js" not in preloaded
+    assert "/static/js/views/parts.js" in preloaded  # app.js's own: the not-found screen
+    assert set(preloaded) == static_imports("js/app.js")

@@ -17,6 +17,7 @@ from app.content.write import edit_text
 from app.core.config import PROJECT_ROOT
 from app.i18n.catalogs import gettext_for
 from app.pwa import prerender, shell
+from tests.test_frontend_routes import preloaded_in, static_imports
 
 MAIN = re.compile(r'<main id="main"(?: data-prerendered="([^"]*)")?>(.*?)</main>', re.DOTALL)
 
@@ -145,3 +146,27 @@ def test_the_fast_path_sends_the_same_page(app: FastAPI, session: Session) -> No
         assert fast.content == routed.content
         assert fast.headers["etag"] == routed.headers["etag"]
         assert main_of(fast.text)[0] == "/ar/pages/overview"
+
+
+@pytest.mark.parametrize(
+    ("path", "screen"),
+    [
+        ("/en/pages/overview", "js/views/item.js"),
+        ("/ar/checklists/pre-return", "js/views/checklists.js"),
+        ("/fr/", "js/views/welcome.js"),  # a first visit's home is the welcome screen
+    ],
+)
+def test_a_drawn_first_screen_announces_its_own_module(
+    client: TestClient, path: str, screen: str
+) -> None:
+    """A page the server draws (app/pwa/prerender.py) also announces the module app.js will
+    draw it with, and that module's imports, each once: the whole first screen arrives in
+    the same round trip as app.js."""
+    body = client.get(path).text
+    assert "data-prerendered" in body
+    preloaded = preloaded_in(body)
+    assert len(preloaded) == len(set(preloaded))
+    expected = static_imports("js/app.js") | {shell.url_for(screen)} | static_imports(screen)
+    assert set(preloaded) == expected
+    # Announced in the head, before the body starts.
+    assert body.rindex('rel="modulepreload"') < body.index("<body>")

@@ -29,7 +29,7 @@ from app.content.schemas import ChecklistOut, ItemOut
 from app.core.http import precompress
 from app.i18n import _
 from app.i18n.catalogs import gettext_for
-from app.pwa.shell import ShellFile, revision_of
+from app.pwa.shell import Shell, ShellFile, revision_of
 
 MAIN_MARK = re.compile(r'<main id="main">.*?</main>', re.DOTALL)
 # The screens drawn here, by path below the locale: the app's routes (frontend/js/router.js).
@@ -37,6 +37,13 @@ _ITEM = re.compile(r"^/([^/]+)/(?:pages|tools)/([a-z0-9-]+)$")
 _CHECKLIST = re.compile(r"^/([^/]+)/checklists/([a-z0-9-]+)$")
 _HOME = re.compile(r"^/([^/]+)/?$")
 _SECTIONS = {"item": "items", "checklist": "checklists"}  # Target.kind -> the bundle's list
+# The module app.js draws each screen with (frontend/js/app.js VIEWS; "home" is the welcome
+# screen of a first visit): the page announces it, so it arrives with app.js.
+SCREEN_MODULES = {
+    "item": "js/views/item.js",
+    "checklist": "js/views/checklists.js",
+    "home": "js/views/welcome.js",
+}
 MAX_CACHED = 128  # pages (about 10 KB each with their compressed copies)
 
 # The app's own words on these screens (msgids of the catalogs, also used by the views).
@@ -163,12 +170,15 @@ def first_screen(target: Target, bundle: EncodedBundle) -> str | None:
     return _checklist(locale, checklist)
 
 
-def with_first_screen(index: ShellFile, path: str, screen: str) -> ShellFile:
-    """``index`` (the shell in the page's language) with ``screen`` as its main content. Its
-    revision is the shell's followed by a hash of this page (the ETag the service worker's
-    precache check would take as the shell's, like the shell in each language)."""
+def with_first_screen(index: ShellFile, path: str, screen: str, preloads: str = "") -> ShellFile:
+    """``index`` (the shell in the page's language) with ``screen`` as its main content and
+    ``preloads`` (the links of the screen's modules) at the end of its head. Its revision is the
+    shell's followed by a hash of this page (the ETag the service worker's precache check would
+    take as the shell's, like the shell in each language)."""
     main = f'<main id="main" data-prerendered="{_attr(path)}">{screen}</main>'
     text = MAIN_MARK.sub(lambda _m: main, index.body.decode("utf-8"), count=1)
+    if preloads:
+        text = text.replace("</head>", f"{preloads}\n</head>", 1)
     body = text.encode("utf-8")
     gz, br = precompress(body)
     revision = f"{index.revision}.{revision_of(body)[:6]}"
@@ -179,23 +189,27 @@ class FirstScreens:
     """Pre-rendered pages of this process, by shell, content and path (bounded, LRU)."""
 
     def __init__(self, max_entries: int = MAX_CACHED) -> None:
-        self._entries: OrderedDict[tuple[str, str, str], ShellFile | None] = OrderedDict()
+        self._entries: OrderedDict[tuple[str, str, str, str], ShellFile | None] = OrderedDict()
         self._max = max_entries
         self._lock = threading.Lock()
 
-    def get(self, index: ShellFile, bundle: EncodedBundle, target: Target, path: str) -> ShellFile:
-        """``index`` with the first screen of ``target`` (at ``path``) drawn in, or ``index``
-        itself. Addresses of pages that do not exist are not kept: they cannot push out the
-        pages readers open."""
+    def get(self, shell: Shell, bundle: EncodedBundle, target: Target, path: str) -> ShellFile:
+        """The shell in ``target``'s language with its first screen (at ``path``) drawn in, or
+        that shell as it is. Addresses of pages that do not exist are not kept: they cannot push
+        out the pages readers open."""
+        index = shell.index_in(target.locale)
+        if index is None:
+            return shell.index_for(path, None)
         if target.kind != "home" and target.slug not in bundle.slugs[_SECTIONS[target.kind]]:
             return index
-        key = (index.revision, bundle.etag, path)
+        key = (shell.version, index.revision, bundle.etag, path)
         with self._lock:
             if key in self._entries:
                 self._entries.move_to_end(key)
                 return self._entries[key] or index
         screen = first_screen(target, bundle)
-        page = with_first_screen(index, path, screen) if screen is not None else None
+        preloads = shell.screen_preloads.get(SCREEN_MODULES[target.kind], "")
+        page = with_first_screen(index, path, screen, preloads) if screen is not None else None
         with self._lock:
             self._entries[key] = page
             while len(self._entries) > self._max:

@@ -63,6 +63,7 @@ SHELL_MESSAGES = (
 )
 MODULEPRELOAD_MARK = "<!-- modulepreload -->"
 APP_MODULE = "js/app.js"
+SCREENS_DIR = "js/views/"  # a reader's screens, each imported by app.js when first shown
 _STATIC_IMPORT = re.compile(
     r"^\s*(?:import|export)\b[^'\"()]*?\bfrom\s*['\"](\.{1,2}/[^'\"]+)['\"]"
     r"|^\s*import\s*['\"](\.{1,2}/[^'\"]+)['\"]",
@@ -150,6 +151,9 @@ class Shell:
     by_url: dict[str, ShellFile] = field(repr=False)
     # index.html in each language with a UI catalog (the source language is `index` itself)
     localized: dict[str, ShellFile] = field(default_factory=dict, repr=False)
+    # Each screen module (js/views/*.js, loaded on demand by app.js): the modulepreload links
+    # of it and of what it imports beyond app.js's own graph, for a page that shows that screen.
+    screen_preloads: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def index(self) -> ShellFile:
@@ -361,14 +365,27 @@ def module_graph(by_rel: dict[str, ShellFile], entry: str = APP_MODULE) -> list[
     return seen[1:]
 
 
+def preload_links(rels: list[str]) -> str:
+    return "\n".join(f'<link rel="modulepreload" href="{url_for(rel)}">' for rel in rels)
+
+
 def with_modulepreload(index: ShellFile, by_rel: dict[str, ShellFile]) -> ShellFile:
     text = index.body.decode("utf-8")
     if MODULEPRELOAD_MARK not in text:
         return index
-    links = "\n".join(
-        f'<link rel="modulepreload" href="{url_for(rel)}">' for rel in module_graph(by_rel)
-    )
+    links = preload_links(module_graph(by_rel))
     return shell_file(index.rel, text.replace(MODULEPRELOAD_MARK, links, 1).encode("utf-8"))
+
+
+def screen_preloads(by_rel: dict[str, ShellFile]) -> dict[str, str]:
+    """For each screen module, the links that announce it and its imports that app.js's own
+    graph (already announced by index.html) does not hold."""
+    announced = {APP_MODULE, *module_graph(by_rel)}
+    return {
+        rel: preload_links([m for m in (rel, *module_graph(by_rel, rel)) if m not in announced])
+        for rel in sorted(by_rel)
+        if rel.startswith(SCREENS_DIR) and rel.endswith(".js") and rel not in announced
+    }
 
 
 def localize_index(index: ShellFile, locale: str) -> ShellFile:
@@ -416,6 +433,7 @@ def _build(files: list[ShellFile]) -> Shell:
         version=version,
         by_url=by_url,
         localized=localized,
+        screen_preloads=screen_preloads(by_rel),
     )
 
 

@@ -11,14 +11,7 @@ import * as router from './router.js';
 import { paths } from './router.js';
 import * as store from './store.js';
 import { keepFieldOffline, setupUpdates } from './updates.js';
-import { aboutView } from './views/about.js';
-import { checklistList, checklistView } from './views/checklists.js';
-import { home } from './views/home.js';
-import { itemView } from './views/item.js';
 import { notDownloaded, notFound } from './views/parts.js';
-import { glossaryView, searchView } from './views/search.js';
-import { settingsView } from './views/settings.js';
-import { welcome } from './views/welcome.js';
 
 const state = { prefs: { locale: null, audience: null } };
 let renderSeq = 0;
@@ -167,6 +160,12 @@ async function ensureBundle(locale, main) {
   return !!content.bundle();
 }
 
+// A reader's screens load when first opened: a first visit downloads only the screen it shows
+// (the server announces that one's modules in the page, app/pwa/prerender.py), and the service
+// worker precaches all of them, so every screen opens offline afterwards.
+const screen = (file, name) => async (root, ctx) => (await import(`./views/${file}`))[name](root, ctx);
+const welcome = screen('welcome.js', 'welcome');
+
 // Outreach workers' screens load on demand: a reader never downloads them; the service worker
 // keeps them for offline use once a worker has loaded one (cases/core.js).
 // While the case data is locked, every one of them is the PIN screen.
@@ -210,14 +209,14 @@ const VIEWS = {
   casenew: worker('new.js', 'newCaseView'),
   case: worker('case.js', 'caseView'),
   admin,
-  home,
-  item: itemView,
-  checklists: checklistList,
-  checklist: checklistView,
-  glossary: glossaryView,
-  search: searchView,
-  settings: settingsView,
-  about: aboutView,
+  home: screen('home.js', 'home'),
+  item: screen('item.js', 'itemView'),
+  checklists: screen('checklists.js', 'checklistList'),
+  checklist: screen('checklists.js', 'checklistView'),
+  glossary: screen('search.js', 'glossaryView'),
+  search: screen('search.js', 'searchView'),
+  settings: screen('settings.js', 'settingsView'),
+  about: screen('about.js', 'aboutView'),
   notfound: notFound,
 };
 
