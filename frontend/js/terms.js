@@ -95,17 +95,26 @@ function charBefore(text, at) {
 }
 const charAt = (text, at) => (at < text.length ? String.fromCodePoint(text.codePointAt(at)) : '');
 
-// The first whole-word occurrence of any of `forms` in `text`: {index, length, form} in the
-// original text's offsets, or null. Among matches at the same place the longest wins.
-export function findTerm(text, forms, locale) {
-  if (!text || !forms.length) return null;
-  const hay = lower(text, locale);
-  const unspaced = isUnspaced(locale);
-  const bounds = unspaced ? boundaries(text, locale) : null;
+// A text made ready for looking up many terms in it: lower-cased once in its language, and its
+// word boundaries (languages written without spaces) found on first need. Linking an article
+// looks up every term in every text, so none of this may be redone per term.
+export function prepareText(text, locale) {
+  return { text, locale, hay: lower(text, locale), unspaced: isUnspaced(locale), bounds: undefined };
+}
+
+// A term's forms lowered once in a text language, for findIn.
+export const needlesFor = (forms, locale) => forms.map((form) => ({ form, needle: lower(form, locale).text })).filter((n) => n.needle);
+
+// The first whole-word occurrence of any of a term's forms (needlesFor, in the text's language)
+// in a prepared text: {index, length, form} in the original text's offsets, or null. Among
+// matches at the same place the longest wins.
+export function findIn(prepared, needles) {
+  const { text, locale, hay, unspaced } = prepared;
+  if (!text || !needles.length) return null;
+  if (unspaced && prepared.bounds === undefined) prepared.bounds = boundaries(text, locale);
+  const bounds = prepared.bounds;
   let best = null;
-  for (const form of forms) {
-    const needle = lower(form, locale).text;
-    if (!needle) continue;
+  for (const { form, needle } of needles) {
     for (let at = hay.text.indexOf(needle); at >= 0; at = hay.text.indexOf(needle, at + 1)) {
       const start = hay.map ? hay.map[at] : at;
       const end = hay.map ? hay.map[at + needle.length] : at + needle.length;
@@ -119,3 +128,6 @@ export function findTerm(text, forms, locale) {
   }
   return best;
 }
+
+// The same for a single text.
+export const findTerm = (text, forms, locale) => (text ? findIn(prepareText(text, locale), needlesFor(forms, locale)) : null);

@@ -9,7 +9,7 @@ import { backToTranslation, bdi, fillNodes, textAttrs } from '../notices.js';
 import { quickExitButton } from '../quickexit.js';
 import { paths } from '../router.js';
 import { fold } from '../search.js';
-import { findTerm, termForms } from '../terms.js';
+import { findIn, needlesFor, prepareText, termForms } from '../terms.js';
 import { fieldAvailable } from '../updates.js';
 import { notFound, notices, section, sourcesList, upLink } from './parts.js';
 
@@ -32,18 +32,21 @@ export function linkTerms(root, terms, hrefFor, locale) {
     acceptNode: (n) => (n.parentElement.closest(SKIP) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT),
   });
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    texts.push({ node, lang: node.parentElement.closest('[lang]')?.lang || locale });
+    const lang = node.parentElement.closest('[lang]')?.lang || locale;
+    texts.push({ node, lang, text: prepareText(node.data, lang) });
   }
   for (const { g, forms } of withForms) {
+    const needles = new Map(); // by the texts' language: usually one
     for (let i = 0; i < texts.length; i++) {
-      const { node, lang } = texts[i];
-      const m = findTerm(node.data, forms, lang);
+      const { node, lang, text } = texts[i];
+      if (!needles.has(lang)) needles.set(lang, needlesFor(forms, lang));
+      const m = findIn(text, needles.get(lang));
       if (!m) continue;
       const hit = node.splitText(m.index);
       const rest = hit.splitText(m.length);
       const a = h('a', { href: hrefFor(g.key), class: 'term', 'data-term': g.key }, hit.data);
       hit.replaceWith(a);
-      texts.splice(i + 1, 0, { node: rest, lang });
+      texts.splice(i, 1, { node, lang, text: prepareText(node.data, lang) }, { node: rest, lang, text: prepareText(rest.data, lang) });
       break;
     }
   }
