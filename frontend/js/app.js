@@ -3,7 +3,7 @@
 
 import * as content from './content.js';
 import * as discreet from './discreet.js';
-import { edited, h, replaceChildren } from './dom.js';
+import { edited, h, nextTask, replaceChildren } from './dom.js';
 import { t } from './i18n.js';
 import * as languages from './languages.js';
 import { quickExit, quickExitButton, setupQuickExit } from './quickexit.js';
@@ -259,6 +259,7 @@ export async function render({ quiet = false } = {}) {
   const frag = document.createDocumentFragment();
   const title = await view(frag, ctx);
   const worker = await workerSignedIn();
+  await nextTask(); // building the screen and showing it (layout) are two tasks, not one long one
   if (seq !== renderSeq) return;
   renderNav(route, worker);
   // A reader already reading down the server's copy of this screen stays where they are.

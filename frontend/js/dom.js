@@ -55,3 +55,7 @@ export function edited(el) {
 
 let uid = 0;
 export const nextId = (prefix) => `${prefix}-${++uid}`;
+
+// Ends the current task: work split this way lets a slow phone paint and answer a tap between
+// the parts (scheduler.yield resumes ahead of other tasks where the browser has it).
+export const nextTask = () => (globalThis.scheduler?.yield ? globalThis.scheduler.yield() : new Promise((resolve) => setTimeout(resolve)));
