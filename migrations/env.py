@@ -35,9 +35,18 @@ def run_migrations_online() -> None:
         _run(connection)
         return
     url = config.attributes.get("database_url")
-    engine = build_engine(url) if url else get_engine()
-    with engine.begin() as conn:
-        _run(conn)
+    if not url:
+        with get_engine().begin() as conn:
+            _run(conn)
+        return
+    # An engine of its own: closed here, or each migration run left a connection open in a
+    # process that goes on (the tests, which run `homeward db upgrade` in their process).
+    engine = build_engine(url)
+    try:
+        with engine.begin() as conn:
+            _run(conn)
+    finally:
+        engine.dispose()
 
 
 def _run(connection) -> None:  # type: ignore[no-untyped-def]

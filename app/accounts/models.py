@@ -2,20 +2,13 @@
 sessions, and the sign-in throttle that slows guessing."""
 
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Column, DateTime, ForeignKey, Integer
 from sqlmodel import Field, SQLModel
 
+from app.accounts.roles import Role
 from app.core.models import Timestamped, enum_type, utcnow
-
-
-class Role(StrEnum):
-    admin = "admin"
-    editor = "editor"
-    translator = "translator"
-    worker = "worker"
 
 
 class User(Timestamped, table=True):
