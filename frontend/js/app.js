@@ -224,7 +224,7 @@ export async function render({ quiet = false } = {}) {
   const seq = ++renderSeq;
   const main = ui.main;
   const route = router.parse();
-  const ctx = { state, route, savePrefs, requestPersistence, render, stale: () => seq !== renderSeq };
+  const ctx = { state, route, savePrefs, requestPersistence, render, stale: () => seq !== renderSeq, later: [] };
   if (route.name !== 'search') state.query = ''; // a search is forgotten once the reader moves on
   let view;
   if (route.name === 'root') {
@@ -253,6 +253,7 @@ export async function render({ quiet = false } = {}) {
     }
   } else view = notFound;
   await languages.prepare(route, state); // catalog + <html lang dir> for this screen
+  await nextTask(); // reading the stored guide and building the screen: two tasks
   if (seq !== renderSeq) return;
   labelChrome();
   if (ui.updated.dataset.locale !== route.locale) ui.updated.replaceChildren();
@@ -269,10 +270,8 @@ export async function render({ quiet = false } = {}) {
   delete main.dataset.refreshDeferred;
   if (discreet.active()) document.title = discreet.NAME;
   else document.title = title && title !== t('Homeward') ? `${title} · ${t('Homeward')}` : t('Homeward');
-  main.dataset.view = ctx.viewName || (view === welcome ? 'welcome' : view === notDownloaded ? 'not-downloaded' : route.name);
   languages.keepEnglish();
-  if (quiet || reading) return;
-  if (!(route.hash && router.focusHash())) {
+  if (!quiet && !reading && !(route.hash && router.focusHash())) {
     const h1 = main.querySelector('h1');
     window.scrollTo(0, 0);
     if (h1) {
@@ -280,6 +279,14 @@ export async function render({ quiet = false } = {}) {
       h1.focus({ preventScroll: true });
     }
   }
+  // What the screen adds once it is shown (an item's glossary links), each part its own task.
+  for (const step of ctx.later) {
+    await nextTask();
+    if (seq !== renderSeq) return;
+    step();
+  }
+  // Set last: main[data-view] says the screen is complete.
+  main.dataset.view = ctx.viewName || (view === welcome ? 'welcome' : view === notDownloaded ? 'not-downloaded' : route.name);
 }
 
 // Something the person is doing on this screen: a field focused or changed, a dialog open,

@@ -269,14 +269,15 @@ export async function locales() {
 
 const byOrder = (a, b) => (a.order ?? 0) - (b.order ?? 0);
 
-export function items() {
-  const b = bundle();
-  return b ? [...b.items].sort(byOrder) : [];
+// In reading order, sorted once per bundle (frozen: every screen shares the same list, and
+// item(slug) looks one up on every render).
+const sorted = new WeakMap();
+function inOrder(list) {
+  if (!sorted.has(list)) sorted.set(list, Object.freeze([...list].sort(byOrder)));
+  return sorted.get(list);
 }
-export function checklists() {
-  const b = bundle();
-  return b ? [...b.checklists].sort(byOrder) : [];
-}
+export const items = () => (bundle() ? inOrder(bundle().items) : []);
+export const checklists = () => (bundle() ? inOrder(bundle().checklists) : []);
 export function glossary() {
   const b = bundle();
   if (!b) return [];

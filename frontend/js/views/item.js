@@ -31,15 +31,25 @@ export function linkTerms(root, terms, hrefFor, locale) {
   const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {
     acceptNode: (n) => (n.parentElement.closest(SKIP) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT),
   });
+  // All the texts of a language, lowered and joined: a term that none of them contains (most of
+  // the glossary, on any one page) is not looked for text by text. Texts only lose their linked
+  // parts, so what is not in here is in none of them.
+  const joined = new Map();
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const lang = node.parentElement.closest('[lang]')?.lang || locale;
-    texts.push({ node, lang, text: prepareText(node.data, lang) });
+    const text = prepareText(node.data, lang);
+    texts.push({ node, lang, text });
+    joined.set(lang, `${joined.get(lang) || ''}${text.hay.text}\u0000`);
   }
   for (const { g, forms } of withForms) {
-    const needles = new Map(); // by the texts' language: usually one
+    const needles = new Map(); // by the texts' language: usually one; null when absent from all
     for (let i = 0; i < texts.length; i++) {
       const { node, lang, text } = texts[i];
-      if (!needles.has(lang)) needles.set(lang, needlesFor(forms, lang));
+      if (!needles.has(lang)) {
+        const inLang = needlesFor(forms, lang);
+        needles.set(lang, inLang.some((n) => joined.get(lang).includes(n.needle)) ? inLang : null);
+      }
+      if (!needles.get(lang)) continue;
       const m = findIn(text, needles.get(lang));
       if (!m) continue;
       const hit = node.splitText(m.index);
@@ -56,20 +66,37 @@ export function linkTerms(root, terms, hrefFor, locale) {
 // item's title, or the part of its title before a colon ("Staying" for "Staying: reflection
 // period and permits"), becomes a link to it. Case, accents and surrounding punctuation do not
 // matter; the item's own title is not linked.
-export function linkPageNames(root, items, self, hrefFor, locale) {
-  const norm = (s) =>
-    fold(s, locale)
-      .replace(/^[\s\p{P}]+|[\s\p{P}]+$/gu, '')
-      .replace(/\s+/g, ' ');
-  const byName = new Map();
+const normName = (s, locale) =>
+  fold(s, locale)
+    .replace(/^[\s\p{P}]+|[\s\p{P}]+$/gu, '')
+    .replace(/\s+/g, ' ');
+// Each bundle's item names, folded once (folding is per character: every title of a bundle on
+// every page view cost a slow phone tens of ms): items array -> {locale, names: [[name, item]]}.
+const foldedNames = new WeakMap();
+function namesOf(items, locale) {
+  const known = foldedNames.get(items);
+  if (known?.locale === locale) return known.names;
+  const names = [];
   for (const it of items) {
-    if (!it.title || it.slug === self) continue;
+    if (!it.title) continue;
     const short = it.title.split(/\s*[:：]\s*/)[0];
-    for (const name of [it.title, short]) if (norm(name) && !byName.has(norm(name))) byName.set(norm(name), it);
+    for (const name of [it.title, short]) {
+      const folded = normName(name, locale);
+      if (folded) names.push([folded, it]);
+    }
   }
-  for (const b of root.querySelectorAll('strong, b')) {
+  foldedNames.set(items, { locale, names });
+  return names;
+}
+
+export function linkPageNames(root, items, self, hrefFor, locale) {
+  const bold = root.querySelectorAll('strong, b');
+  if (!bold.length) return;
+  const byName = new Map();
+  for (const [name, it] of namesOf(items, locale)) if (it.slug !== self && !byName.has(name)) byName.set(name, it);
+  for (const b of bold) {
     if (b.closest('a')) continue;
-    const it = byName.get(norm(b.textContent));
+    const it = byName.get(normName(b.textContent, locale));
     if (!it) continue;
     const a = h('a', { href: hrefFor(it), 'data-page-link': it.slug });
     a.append(...b.childNodes);
@@ -115,9 +142,13 @@ export function itemView(root, ctx) {
   const text = textAttrs(it); // lang/dir when shown in a fallback language
   const prose = h('div', { class: 'prose', ...text });
   prose.innerHTML = it.body_html || ''; // sanitised by the server; CSP forbids inline script anyway
-  linkPageNames(prose, content.items(), it.slug, (x) => paths.item(l, x), it.locale || l);
-  // Unsorted: linkTerms orders by length; a collator costs a slow phone tens of ms.
-  linkTerms(prose, content.bundle().glossary, (key) => paths.glossary(l, key), it.locale || l);
+  // Once the page is on screen, each in its own task: on a slow phone, linking is as much work
+  // as drawing the page. Unsorted glossary: linkTerms orders by length (a collator costs tens of ms).
+  const glossary = content.bundle().glossary;
+  ctx.later.push(
+    () => linkPageNames(prose, content.items(), it.slug, (x) => paths.item(l, x), it.locale || l),
+    () => linkTerms(prose, glossary, (key) => paths.glossary(l, key), it.locale || l),
+  );
   const popup = termDialog(l);
   prose.addEventListener('click', (e) => {
     const a = e.target.closest('a.term');
