@@ -36,7 +36,8 @@ async function getJson(path, etag) {
   if (res.status === 304) return null;
   if (!res.ok) throw new Error(`HTTP ${res.status}`);
   const text = await res.text();
-  return { data: JSON.parse(text), etag: res.headers.get('ETag'), bytes: new Blob([text]).size };
+  // UTF-8 size: TextEncoder is a few times cheaper than a Blob on a bundle-sized text.
+  return { data: JSON.parse(text), etag: res.headers.get('ETag'), bytes: new TextEncoder().encode(text).length };
 }
 
 async function fetchBundle(locale, etag) {

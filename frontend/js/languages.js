@@ -66,8 +66,10 @@ function apply(code, catalog, dir) {
   const d = locale === code ? catalog?.dir || dir || direction(code) : 'ltr';
   dirs.set(locale, d);
   setCatalog(locale, d, catalog?.messages);
-  document.documentElement.lang = locale;
-  document.documentElement.dir = d;
+  // Only a change: the same value set again still has the page's style recomputed.
+  const root = document.documentElement;
+  if (root.lang !== locale) root.lang = locale;
+  if (root.dir !== d) root.dir = d;
 }
 
 // Before a view renders: a language route uses its stored catalog; first run the (draft)
