@@ -80,13 +80,15 @@ function buildChrome() {
   const brand = h('a', { class: 'brand', href: '/' }, t('Homeward'));
   const wipe = h('button', { type: 'button', class: 'wipe-exit', 'data-wipe-exit': '', hidden: true, onclick: wipeAndExit }, t('Wipe and exit'));
   const header = h('header', { class: 'bar' }, brand, quickExitButton(), wipe, update, updated);
-  const main = h('main', { id: 'main', tabindex: '-1' });
-  // The server drew this screen's readable part (app/pwa/prerender.py): it stays until this
-  // screen is ready, so the reader never sees it go and come back.
-  const drawn = document.querySelector('main[data-prerendered]');
-  if (drawn && drawn.dataset.prerendered === router.current().pathname) {
-    main.dataset.prerendered = '';
-    main.append(...drawn.childNodes);
+  // index.html's <main> stays where it is (moving it would have a slow phone lay the whole page
+  // out again). When the server drew this screen's readable part (app/pwa/prerender.py), that
+  // stays until this screen is ready, so the reader never sees it go and come back; anything
+  // else in it (the "Opening the guide" line) goes now.
+  const main = document.querySelector('body > main#main') || document.body.appendChild(h('main', { id: 'main' }));
+  main.tabIndex = -1;
+  if (main.dataset.prerendered !== router.current().pathname) {
+    delete main.dataset.prerendered;
+    main.replaceChildren();
   }
   const nav = h('nav', { class: 'tabs', 'aria-label': t('Main'), hidden: true }, h('ul'));
   const skip = h('a', { class: 'skip', href: '#main' }, t('Skip to content'));
@@ -94,7 +96,10 @@ function buildChrome() {
     e.preventDefault();
     main.focus();
   });
-  document.body.replaceChildren(skip, header, main, nav);
+  // Around it, the app's chrome in place of index.html's (the same height: app.css .bar).
+  for (const el of [...document.body.children]) if (el !== main) el.remove();
+  main.before(skip, header);
+  main.after(nav);
   ui = { brand, main, nav, update, updateBtn, updateText, updated, skip, wipe, exit: header.querySelector('[data-quick-exit]') };
 }
 

@@ -635,3 +635,39 @@ def test_a_regional_variant_in_the_url_opens_the_closest_language(
     page.goto("/de/pages/your-rights")  # a language Homeward does not have: the reader's own
     wait_view(page, "item")
     assert page.url.startswith(f"{live_server.url}/fr/pages/your-rights")
+
+
+# Marks index.html's <main> as the parser leaves it, before any module script runs (they run
+# after the document is interactive).
+MARK_DRAWN_MAIN = """
+document.addEventListener('readystatechange', () => {
+  if (document.readyState === 'interactive') document.querySelector('main').dataset.testDrawn = '1';
+});
+"""
+
+
+@pytest.mark.parametrize(
+    ("locale", "path", "view"),
+    [("ar", "/ar/checklists/pre-return", "checklist"), ("en", "/en/pages/overview", "item")],
+)
+def test_nothing_drawn_moves_when_the_app_takes_over(
+    new_page: Callable[..., Page], locale: str, path: str, view: str
+) -> None:
+    """The app keeps the server's <main> where it is and puts its own header, exactly as tall,
+    in place of index.html's: the title is where it was before any script ran, and the drawn
+    page is not laid out again on a slow phone (issue #13)."""
+    before = new_page(locale)
+    before.route(
+        "**/static/js/**",
+        lambda route: route.fulfill(status=200, content_type="text/javascript", body=""),
+    )
+    before.goto(path)
+    drawn = before.locator("main h1").bounding_box()
+    after = new_page(locale)
+    after.add_init_script(MARK_DRAWN_MAIN)
+    after.goto(path)
+    wait_view(after, view)
+    expect(after.locator("header [data-wipe-exit]")).to_be_attached()  # the app's header
+    expect(after.locator("header")).to_have_count(1)
+    assert after.locator("main h1").bounding_box() == drawn
+    expect(after.locator("main#main[data-test-drawn]")).to_have_count(1)  # the same element
