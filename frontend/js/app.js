@@ -4,7 +4,7 @@
 import * as content from './content.js';
 import * as discreet from './discreet.js';
 import { edited, h, nextTask, replaceChildren } from './dom.js';
-import { t } from './i18n.js';
+import { t, warmUp } from './i18n.js';
 import * as languages from './languages.js';
 import { quickExit, quickExitButton, setupQuickExit } from './quickexit.js';
 import * as router from './router.js';
@@ -332,6 +332,7 @@ async function boot() {
   setupQuickExit();
   router.start(render);
   setupUpdates(offerUpdate);
+  setTimeout(() => warmUp(document.documentElement.lang)); // its own task, before the content arrives
   state.prefs = await store.getMeta('prefs', state.prefs);
   if (!!state.prefs.discreet !== discreet.active()) discreet.apply(!!state.prefs.discreet);
   const returning = !!state.prefs.audience; // not the first visit
