@@ -1,11 +1,10 @@
 """Backup and restore (SQLite online backup through `homeward db backup`), and disabling an
-account from the command line, as an operator runs them: real processes, real databases."""
+account from the command line, as an operator runs them, on real databases. The command runs in
+this process through `app.cli.main`, as in tests/test_cli.py: none of these is about the process."""
 
-import os
 import shutil
-import subprocess
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -19,21 +18,24 @@ from app.cases.service import new_case
 from app.core import db
 from app.core.db import build_engine
 from tests.conftest import TEST_DATABASE, ThrowawayDatabases
-from tests.test_cli import HOMEWARD
+from tests.test_cli import Homeward, Ran
 
 PASSWORD = "restore drill password"
 
 
-def _run(url: str, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "HOMEWARD_DATABASE_URL": url}
-    return subprocess.run(
-        [HOMEWARD, *args], input=stdin, env=env, capture_output=True, text=True, timeout=120
-    )
+@pytest.fixture
+def _run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Callable[..., Ran]:
+    """`homeward ARGS` in this process against the database at ``url``."""
+
+    def run(url: str, *args: str, stdin: str = "") -> Ran:
+        return Homeward(url, monkeypatch, capsys)(*args, stdin=stdin)
+
+    return run
 
 
 @pytest.mark.skipif(TEST_DATABASE != "sqlite", reason="the online backup is SQLite's")
 def test_a_backup_restores_into_a_new_file_and_the_app_reads_the_case(
-    databases: ThrowawayDatabases, tmp_path: Path
+    databases: ThrowawayDatabases, tmp_path: Path, _run: Callable[..., Ran]
 ) -> None:
     url = databases.new_url()
     assert _run(url, "db", "upgrade").returncode == 0
@@ -86,12 +88,14 @@ def test_a_backup_restores_into_a_new_file_and_the_app_reads_the_case(
     restored.dispose()
 
 
-def test_backup_refuses_postgresql_and_names_pg_dump() -> None:
+def test_backup_refuses_postgresql_and_names_pg_dump(_run: Callable[..., Ran]) -> None:
     result = _run("postgresql+psycopg://nobody@127.0.0.1:1/none", "db", "backup", "/tmp/x.db")
     assert result.returncode == 1 and "pg_dump" in result.stderr
 
 
-def test_users_disable_and_enable_from_the_command_line(databases: ThrowawayDatabases) -> None:
+def test_users_disable_and_enable_from_the_command_line(
+    databases: ThrowawayDatabases, _run: Callable[..., Ran]
+) -> None:
     url = databases.new_url()
     assert _run(url, "db", "upgrade").returncode == 0
     created = _run(
