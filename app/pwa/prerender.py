@@ -193,13 +193,12 @@ class FirstScreens:
         self._max = max_entries
         self._lock = threading.Lock()
 
-    def get(self, shell: Shell, bundle: EncodedBundle, target: Target, path: str) -> ShellFile:
-        """The shell in ``target``'s language with its first screen (at ``path``) drawn in, or
-        that shell as it is. Addresses of pages that do not exist are not kept: they cannot push
-        out the pages readers open."""
-        index = shell.index_in(target.locale)
-        if index is None:
-            return shell.index_for(path, None)
+    def get(
+        self, shell: Shell, index: ShellFile, bundle: EncodedBundle, target: Target, path: str
+    ) -> ShellFile:
+        """``index`` (``shell``'s page in ``target``'s language) with its first screen (at
+        ``path``) and that screen's modules drawn in, or ``index`` itself. Addresses of pages
+        that do not exist are not kept: they cannot push out the pages readers open."""
         if target.kind != "home" and target.slug not in bundle.slugs[_SECTIONS[target.kind]]:
             return index
         key = (shell.version, index.revision, bundle.etag, path)

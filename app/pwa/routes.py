@@ -81,16 +81,17 @@ _first_screens = prerender.FirstScreens()
 
 def _first_screen_source(
     app: FastAPI, path: str
-) -> tuple[prerender.Target, shell.Shell, BundleCache] | None:
+) -> tuple[prerender.Target, shell.Shell, shell.ShellFile, BundleCache] | None:
     """What a navigation's first screen would be drawn from (prerender.py): the screen, the
-    shell (which has the page in exactly its language), and the bundle cache; None for a plain
+    shell, its page in exactly the screen's language, and the bundle cache; None for a plain
     shell."""
     target = prerender.target_for(path)
     cache: BundleCache | None = getattr(app.state, "bundle_cache", None)  # none: shell only
     if target is None or cache is None:
         return None
-    app_shell = _shell(_app_settings(app))
-    return (target, app_shell, cache) if app_shell.index_in(target.locale) else None
+    files = _shell(_app_settings(app))
+    local = files.index_in(target.locale)
+    return (target, files, local, cache) if local is not None else None
 
 
 # async, and no I/O but a stat walk at most every HOMEWARD_FRONTEND_RECHECK_SECONDS: these
@@ -118,13 +119,13 @@ async def app_shell(path: str, request: Request) -> Response:
     path = "/" + path
     page = None
     if (source := _first_screen_source(request.app, path)) is not None:
-        target, app_shell, cache = source
+        target, files, local, cache = source
         try:
             bundle = cache.fresh(target.locale) or await run_in_threadpool(cache.get, target.locale)
         except Exception:  # the page still works without its first screen: the app draws it
             logger.warning("no first screen for %s", path, exc_info=True)
         else:
-            page = _first_screens.get(app_shell, bundle, target, path)
+            page = _first_screens.get(files, local, bundle, target, path)
     if page is None:
         page = _shell(_settings(request)).index_for(path, request.headers.get("accept-language"))
     return _send(request, page, NO_CACHE, _vary_for(path))
@@ -168,11 +169,11 @@ def shell_fast_path(app: FastAPI) -> Resolver:
                 (v.decode("latin-1") for k, v in scope["headers"] if k == b"accept-language"), None
             )
             if (source := _first_screen_source(app, path)) is not None:
-                target, app_shell, cache = source
+                target, files, local, cache = source
                 bundle = cache.fresh(target.locale)
                 if bundle is None:
                     return None  # the route reads the content version, off the event loop
-                file = _first_screens.get(app_shell, bundle, target, path)
+                file = _first_screens.get(files, local, bundle, target, path)
             else:
                 file = _shell(_app_settings(app)).index_for(path, accept_language)
             vary = _vary_for(path)

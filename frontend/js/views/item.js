@@ -144,9 +144,9 @@ export function itemView(root, ctx) {
   prose.innerHTML = it.body_html || ''; // sanitised by the server; CSP forbids inline script anyway
   // Once the page is on screen, each in its own task: on a slow phone, linking is as much work
   // as drawing the page. Unsorted glossary: linkTerms orders by length (a collator costs tens of ms).
-  const glossary = content.bundle().glossary;
+  const [items, glossary] = [content.items(), content.bundle().glossary]; // this screen's bundle
   ctx.later.push(
-    () => linkPageNames(prose, content.items(), it.slug, (x) => paths.item(l, x), it.locale || l),
+    () => linkPageNames(prose, items, it.slug, (x) => paths.item(l, x), it.locale || l),
     () => linkTerms(prose, glossary, (key) => paths.glossary(l, key), it.locale || l),
   );
   const popup = termDialog(l);
