@@ -307,24 +307,30 @@ function workInProgress() {
 // A change in the language on screen is announced and shown at once, unless that would destroy
 // what the person is typing or choosing, or move them: then the screen stays as it is, and the
 // next screen they open shows the new content (it is already stored and active).
-// Resolves to whether the server answered.
+// Resolves to whether the server answered, and whether every language was brought up to date.
 async function refresh() {
-  if (!navigator.onLine) return false;
-  const { changed, updates, reached } = await content.revalidateAll();
+  if (!navigator.onLine) return { reached: false, complete: false };
+  const { changed, updates, reached, complete } = await content.revalidateAll();
+  const done = { reached, complete };
   const route = router.parse();
-  if (!route.locale || !changed.includes(route.locale)) return reached;
+  if (!route.locale || !changed.includes(route.locale)) return done;
   if (updates[route.locale]?.length) {
     import('./updated.js').then((m) => m.showUpdated(ui.updated, route.locale, updates[route.locale])).catch(() => {});
   }
   const version = String(content.bundle().version);
   if (workInProgress()) {
     ui.main.dataset.refreshDeferred = version;
-    return reached;
+    return done;
   }
   await render({ quiet: true });
   ui.main.dataset.refreshed = version;
-  return reached;
+  return done;
 }
+
+// A round the server did not finish although the phone says it is online (a connection that
+// comes and goes, a server restarting, a file lost on the way) is tried again a few times, further
+// apart each time, so an app left open does not wait for the next `online` event.
+const RETRY_DELAYS_MS = [2000, 10000, 60000];
 
 async function boot() {
   discreet.apply(discreet.stored()); // before anything is drawn or any title is set
@@ -344,15 +350,25 @@ async function boot() {
   // send waiting feedback and refresh the contacts (field/sync.js), also on a first visit with feedback.
   // main[data-connected] counts the finished rounds.
   let rounds = 0;
-  const connected = async () => {
+  let retries = 0;
+  let retry = null;
+  const connected = async (event) => {
+    clearTimeout(retry);
+    if (event) retries = 0; // back online: a new series of tries
+    let complete = false;
     try {
-      if (!(await refresh())) return;
-      if (returning) await keepFieldOffline();
-      if (returning || (await store.all('feedback')).length) await (await import('./field/sync.js')).onOnline();
+      const round = await refresh();
+      if (round.reached) {
+        if (returning) await keepFieldOffline();
+        if (returning || (await store.all('feedback')).length) await (await import('./field/sync.js')).onOnline();
+      }
+      complete = round.complete; // nothing stored yet: nothing to try again
     } catch {
-      // The connection went meanwhile: the next `online` event tries again.
+      // The connection went meanwhile: tried again below, or at the next `online` event.
     } finally {
       ui.main.dataset.connected = String(++rounds);
+      if (complete) retries = 0;
+      else if (navigator.onLine && retries < RETRY_DELAYS_MS.length) retry = setTimeout(connected, RETRY_DELAYS_MS[retries++]);
     }
   };
   connected();

@@ -209,11 +209,13 @@ async function syncLocale(s) {
 
 // Every stored language. `changed`: locales whose content or catalog changed; `updates`: locale
 // → what changed in its content (delta.js); `reached`: whether the server answered at all
-// (navigator.onLine says only that a network is there).
+// (navigator.onLine says only that a network is there); `complete`: whether every language was
+// brought up to date (not when a request, or the merging code it needed, failed on the way).
 export async function revalidateAll() {
   const changed = [];
   const updates = {};
   let reached = false;
+  let complete = true;
   for (const s of await store.bundleSummaries()) {
     try {
       const got = await syncLocale(s);
@@ -223,9 +225,10 @@ export async function revalidateAll() {
       updates[s.locale] = got.filter((c) => c.type !== 'catalog');
     } catch {
       // Offline or server trouble: keep what we have and try again later.
+      complete = false;
     }
   }
-  return { changed, updates, reached };
+  return { changed, updates, reached, complete };
 }
 
 export async function remove(locale) {

@@ -4,10 +4,10 @@ when nothing changed), and by ETag revalidation only for a bundle that has no cu
 by an app from before delta sync)."""
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, Request, Response, expect
+from playwright.sync_api import BrowserContext, Page, Request, Response, Route, expect
 
 from tests.browser.conftest import LiveServer
-from tests.browser.helpers import first_run, go_offline, wait_sw_activated, wait_view
+from tests.browser.helpers import first_run, go_offline, wait_sw_activated, wait_view, watched
 
 pytestmark = pytest.mark.browser
 
@@ -90,3 +90,37 @@ def test_bundle_stored_and_kept_current(
     expect(page.locator("[data-content-updated] li")).to_have_text([title])
     again = page.evaluate(STORED)
     assert again["etag"] == served.headers["etag"] and again["cursor"] == served.json()["cursor"]
+
+
+def test_a_round_cut_short_is_tried_again_without_waiting_for_online(
+    context: BrowserContext, live_server: LiveServer
+) -> None:
+    """The phone says it is online, but the connection drops while the app brings its guide up
+    to date (here the new bundle fails once: a server restarting, a request lost on the way).
+    An app left open tries again by itself soon after; it does not wait for the next `online`
+    event, which may not come for hours."""
+    page, errors = watched(context, allowed=r"status of 503")
+    first_run(page)
+    wait_sw_activated(page)
+    expect(page.locator("main[data-connected]")).to_be_attached()  # the first round is over
+    page.evaluate(WITHOUT_CURSOR, '"stale"')  # revalidated by ETag: the whole bundle is new
+
+    answers: list[int] = []
+
+    def fail_once(route: Route) -> None:
+        if not answers:
+            answers.append(503)
+            route.fulfill(status=503, json={"detail": "restarting"})
+        else:
+            answers.append(200)
+            route.continue_()
+
+    page.route("**/api/v1/content/en", fail_once)
+    page.reload()
+    wait_view(page, "home")
+    expect(page.locator("main[data-refreshed]")).to_be_attached()
+    title = live_server.get("/api/v1/content/en").json()["items"][0]["title"]
+    expect(page.locator("[data-content-updated] li")).to_have_text([title])
+    expect(page.locator("main")).not_to_contain_text("An older title")  # drawn again
+    assert answers == [503, 200]
+    assert errors == []
