@@ -1,5 +1,6 @@
 """Shared steps for the browser tests. Every wait is on a condition, never on time."""
 
+import re
 from typing import Any
 
 from playwright.sync_api import BrowserContext, Page, expect
@@ -107,3 +108,18 @@ def wait_until(page: Page, predicate: str, arg: Any = None, timeout_ms: int = 15
     await a promise: an async predicate (IndexedDB, Cache Storage) would pass at once."""
     done = page.evaluate(WAIT_UNTIL % (predicate, timeout_ms), arg)
     assert done, f"not true within {timeout_ms} ms: {predicate}"
+
+
+def watched(context: BrowserContext, allowed: str | None = None) -> tuple[Page, list[str]]:
+    """A page whose script errors and console errors are collected; ``allowed`` matches the
+    console messages a test expects (e.g. the browser reporting an expected 401)."""
+    p = context.new_page()
+    errors: list[str] = []
+    p.on("pageerror", lambda e: errors.append(f"uncaught: {e}"))
+
+    def on_console(m: Any) -> None:
+        if m.type == "error" and not (allowed and re.search(allowed, m.text)):
+            errors.append(f"console: {m.text}")
+
+    p.on("console", on_console)
+    return p, errors

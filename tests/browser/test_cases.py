@@ -20,7 +20,7 @@ from app.accounts.models import Role
 from app.accounts.service import create_user
 from app.core.db import build_engine
 from tests.browser.conftest import LiveServer, open_context
-from tests.browser.helpers import first_run, go_offline, wait_sw_activated, wait_view
+from tests.browser.helpers import first_run, go_offline, wait_sw_activated, wait_view, watched
 
 pytestmark = pytest.mark.browser
 
@@ -195,21 +195,6 @@ def second_context(
 ) -> Iterator[BrowserContext]:
     """The colleague's phone."""
     yield from open_context(browser, live_server, device)
-
-
-def watched(context: BrowserContext, allowed: str | None = None) -> tuple[Page, list[str]]:
-    """A page whose script errors and console errors are collected; ``allowed`` matches the
-    console messages a test expects (e.g. the browser reporting an expected 401)."""
-    p = context.new_page()
-    errors: list[str] = []
-    p.on("pageerror", lambda e: errors.append(f"uncaught: {e}"))
-
-    def on_console(m: Any) -> None:
-        if m.type == "error" and not (allowed and re.search(allowed, m.text)):
-            errors.append(f"console: {m.text}")
-
-    p.on("console", on_console)
-    return p, errors
 
 
 # --- tests ---------------------------------------------------------------------------------------

@@ -22,8 +22,8 @@ from sqlmodel import Session
 from app.accounts.models import Role
 from app.content.models import ContentState
 from tests.browser.conftest import LiveServer
-from tests.browser.helpers import first_run, wait_view
-from tests.browser.test_cases import server_db, watched  # noqa: F401  (server_db: a fixture)
+from tests.browser.helpers import first_run, wait_view, watched
+from tests.browser.test_cases import server_db  # noqa: F401  (server_db: a fixture)
 from tests.browser.test_field import staff
 
 pytestmark = pytest.mark.browser

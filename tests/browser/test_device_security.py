@@ -21,7 +21,7 @@ from sqlmodel import Session
 from app.accounts.service import set_active
 from app.core.config import PROJECT_ROOT
 from tests.browser.conftest import CHROMIUM, LiveServer
-from tests.browser.helpers import go_offline, wait_view
+from tests.browser.helpers import go_offline, wait_view, watched
 from tests.browser.test_cases import (  # noqa: F401  (server_db and second_context are fixtures)
     DATABASES,
     PIN,
@@ -38,7 +38,6 @@ from tests.browser.test_cases import (  # noqa: F401  (server_db and second_cont
     sync_now,
     unlock,
     wait_all_sent,
-    watched,
 )
 
 pytestmark = pytest.mark.browser
