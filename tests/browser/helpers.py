@@ -92,6 +92,27 @@ def go_offline(context: BrowserContext) -> None:
     context.set_offline(True)
 
 
+def cache_lazy_files(page: Page, *paths: str) -> None:
+    """Has the service worker cache lazily cached files (app/pwa/shell.py LAZY_FILES) now.
+
+    Playwright brings a context back online page by page and only then its service workers: for
+    a moment the page is online and its worker is not, so a lazy file first fetched in that
+    moment fails (net::ERR_FAILED), which cannot happen on a phone. A test that comes back online
+    and then needs such a file has it cached before going offline."""
+    page.evaluate(
+        """async (paths) => {
+          for (const path of paths) {
+            const res = await fetch(path);
+            if (!res.ok) throw new Error(`${path}: ${res.status}`);
+            // Kept under its revision (sw.js cacheKey): the address with a query.
+            const cached = await caches.match(path, { ignoreSearch: true });
+            if (!cached) throw new Error(`${path}: not cached by the service worker`);
+          }
+        }""",
+        list(paths),
+    )
+
+
 WAIT_UNTIL = """async (arg) => {
   const check = %s;
   const deadline = Date.now() + %d;

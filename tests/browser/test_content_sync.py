@@ -7,7 +7,14 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, Request, Response, Route, expect
 
 from tests.browser.conftest import LiveServer
-from tests.browser.helpers import first_run, go_offline, wait_sw_activated, wait_view, watched
+from tests.browser.helpers import (
+    cache_lazy_files,
+    first_run,
+    go_offline,
+    wait_sw_activated,
+    wait_view,
+    watched,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -78,6 +85,9 @@ def test_bundle_stored_and_kept_current(
     # revalidated by its ETag once back online; a changed ETag means a new bundle, which has a
     # cursor for next time, and what it changed is shown at once and named.
     page.evaluate(WITHOUT_CURSOR, '"stale"')
+    cache_lazy_files(
+        page, "/static/js/delta.js", "/static/js/updated.js"
+    )  # merged and shown online
     go_offline(context)
     page.reload()
     wait_view(page, "home")
