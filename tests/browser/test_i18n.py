@@ -671,3 +671,28 @@ def test_nothing_drawn_moves_when_the_app_takes_over(
     expect(after.locator("header")).to_have_count(1)
     assert after.locator("main h1").bounding_box() == drawn
     expect(after.locator("main#main[data-test-drawn]")).to_have_count(1)  # the same element
+
+
+LIST_STYLES = (
+    "(sel) => [...document.querySelectorAll(sel)].map((l) => getComputedStyle(l).listStyleType)"
+)
+
+
+@pytest.mark.parametrize(("locale", "digits"), [("ar", "arabic-indic"), ("fa", "persian")])
+def test_numbered_lists_count_in_their_script_and_checklists_stay_unnumbered(
+    new_page: Callable[..., Page], locale: str, digits: str
+) -> None:
+    """A guide's numbered list counts in the reader's digits (issue #12); a checklist, whose
+    steps carry checkboxes and no numbers, gets none: its markers would sit outside the page at
+    the right edge of a phone, cut off."""
+    page = new_page(locale)
+    page.goto(f"/{locale}/tools/tool-7-5")
+    wait_view(page, "item")
+    styles = page.evaluate(LIST_STYLES, "main .prose ol")
+    assert styles and set(styles) == {digits}
+    page.goto(f"/{locale}/checklists/pre-return")
+    wait_view(page, "checklist")
+    assert page.evaluate(LIST_STYLES, "main ol.checklist") == ["none"]
+    box = page.locator("main ol.checklist > li").first.bounding_box()
+    width = (page.viewport_size or {"width": 412})["width"]
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= width
