@@ -368,7 +368,10 @@ async function boot() {
     } finally {
       ui.main.dataset.connected = String(++rounds);
       if (complete) retries = 0;
-      else if (navigator.onLine && retries < RETRY_DELAYS_MS.length) retry = setTimeout(connected, RETRY_DELAYS_MS[retries++]);
+      else if (navigator.onLine && retries < RETRY_DELAYS_MS.length) {
+        clearTimeout(retry); // two rounds at once (an `online` event during one) keep one timer
+        retry = setTimeout(connected, RETRY_DELAYS_MS[retries++]);
+      }
     }
   };
   connected();

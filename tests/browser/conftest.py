@@ -28,6 +28,7 @@ from sqlmodel import Session
 from app.content.models import ContentItemTranslation
 from app.content.write import remove_text
 from app.core.db import build_engine
+from tests.browser.helpers import watched
 from tests.conftest import ThrowawayDatabases
 from tests.live import HOMEWARD_CLI, LiveServer, run_live_server
 
@@ -102,10 +103,7 @@ def context(
 def page(context: BrowserContext) -> Iterator[Page]:
     """A page that must stay clean: an uncaught script error or a console error (which is also
     how Chromium reports a Content-Security-Policy violation) fails the test at teardown."""
-    p = context.new_page()
-    errors: list[str] = []
-    p.on("pageerror", lambda e: errors.append(f"uncaught: {e}"))
-    p.on("console", lambda m: errors.append(f"console: {m.text}") if m.type == "error" else None)
+    p, errors = watched(context)
     yield p
     assert not errors, f"errors in the page: {errors}"
 

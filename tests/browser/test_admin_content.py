@@ -23,7 +23,7 @@ from app.accounts.service import create_user
 from app.core.config import PROJECT_ROOT
 from app.core.db import build_engine
 from tests.browser.conftest import open_context
-from tests.browser.helpers import go_offline, wait_sw_activated
+from tests.browser.helpers import go_offline, wait_sw_activated, watched
 from tests.conftest import ThrowawayDatabases
 from tests.live import LiveServer, run_live_server
 
@@ -104,18 +104,7 @@ def bundle_item(live_server: LiveServer, locale: str, slug: str) -> dict[str, An
 def refusing_page(context: BrowserContext) -> Iterator[Page]:
     """Like the ``page`` fixture, but the refusals a test provokes on purpose (409 conflict,
     422 invalid), which Chromium logs as failed loads, are allowed; nothing else is."""
-    p = context.new_page()
-    errors: list[str] = []
-    expected = re.compile(r"^Failed to load resource: .* status of (409|422) ")
-    p.on("pageerror", lambda e: errors.append(f"uncaught: {e}"))
-    p.on(
-        "console",
-        lambda m: (
-            errors.append(f"console: {m.text}")
-            if m.type == "error" and not expected.match(m.text)
-            else None
-        ),
-    )
+    p, errors = watched(context, allowed=r"^Failed to load resource: .* status of (409|422) ")
     yield p
     assert not errors, f"errors in the page: {errors}"
 

@@ -85,9 +85,8 @@ def test_bundle_stored_and_kept_current(
     # revalidated by its ETag once back online; a changed ETag means a new bundle, which has a
     # cursor for next time, and what it changed is shown at once and named.
     page.evaluate(WITHOUT_CURSOR, '"stale"')
-    cache_lazy_files(
-        page, "/static/js/delta.js", "/static/js/updated.js"
-    )  # merged and shown online
+    # Merged and shown once back online.
+    cache_lazy_files(page, "/static/js/delta.js", "/static/js/updated.js")
     go_offline(context)
     page.reload()
     wait_view(page, "home")
